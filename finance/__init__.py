@@ -1,0 +1,4 @@
+"""The finance engine: uploads -> validated tables -> DuckDB -> the margin model.
+
+Never imports streamlit; runs on its own as ``python -m finance``.
+"""
