@@ -1,0 +1,230 @@
+"""The margin model of MODEL.md, computed in DuckDB: ``Model(dataset).run(scenario) -> Results``.
+
+A Model owns one in-memory DuckDB connection holding one user's tables: never share a Model
+between users or sessions. The queries are the named files in finance/sql/. Several scenarios can
+run in one pass (``run_many``), which is how fee sweeps and sensitivity stay fast: each is a
+"variant" of the same tables. Rational participation is driven from Python, a round at a time,
+each round one SQL statement.
+
+Worked example (MODEL.md): phlebotomy, practices A (2,000 units, income 20,000), B and C (1,000
+units, 10,000 each), federation overheads 3,000 -> 'all': fee income 4,000, surplus 1,000.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from finance.dataset import Dataset
+from finance.scenario import Scenario
+
+SQL_FOLDER = Path(__file__).parent / "sql"
+MAX_ROUNDS = 1000
+
+ROW_FIELDS = (
+    "practice_code",
+    "service",
+    "income_gbp",
+    "units",
+    "inhouse_cost_gbp",
+    "inhouse_margin_gbp",
+    "federation_delivery_cost_gbp",
+    "management_fee_gbp",
+    "federation_return_gbp",
+    "advantage_gbp",
+    "breakeven_fee_pct",
+    "participates",
+)
+PRACTICE_FIELDS = (
+    "practice_code",
+    "core_income_gbp",
+    "practice_costs_gbp",
+    "result_all_inhouse_gbp",
+    "result_with_federation_gbp",
+    "difference_gbp",
+    "result_all_inhouse_per_partner_gbp",
+    "result_with_federation_per_partner_gbp",
+)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of finance/sql/<name>.sql."""
+    return (SQL_FOLDER / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class FederationResult:
+    fee_income_gbp: float
+    overheads_gbp: float
+    surplus_gbp: float
+    viable: bool
+    rounds: int
+    participants: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fee_income_gbp": self.fee_income_gbp,
+            "overheads_gbp": self.overheads_gbp,
+            "surplus_gbp": self.surplus_gbp,
+            "viable": self.viable,
+            "rounds": self.rounds,
+            "participants": dict(self.participants),
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """One scenario's answer.
+
+    rows: one per practice and service (ROW_FIELDS, plus fee_pct, eligible, left_round).
+    practices: one per practice (PRACTICE_FIELDS, plus name, PCN, list size, partners, membership).
+    services: one per catalogue service: participants, units, income, fee income.
+    federation: the headline figures.
+    """
+
+    scenario: Scenario
+    rows: pd.DataFrame
+    practices: pd.DataFrame
+    services: pd.DataFrame
+    federation: FederationResult
+
+    @property
+    def practices_better_off(self) -> int:
+        """Practices whose result with the federation beats all in-house (by more than a penny)."""
+        return int((self.practices["difference_gbp"] > 0.005).sum())
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The command line's JSON document (MODEL.md): unrounded numbers, null for none."""
+        return {
+            "rows": _records(self.rows[list(ROW_FIELDS)]),
+            "practices": _records(self.practices[list(PRACTICE_FIELDS)]),
+            "federation": self.federation.to_dict(),
+        }
+
+
+class Model:
+    """One user's tables in one DuckDB connection, ready to run scenarios."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self._lock = threading.Lock()
+        self._con = duckdb.connect(":memory:")
+        self._con.execute("SET threads TO 2")
+        for name in ("practices", "income", "services", "activity", "federation_costs", "practice_costs"):
+            frame = getattr(dataset, name)
+            self._con.register(f"{name}_frame", frame)
+            self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608 - fixed names
+            self._con.unregister(f"{name}_frame")
+        self._con.execute(sql("pairs"))
+        self._con.execute(sql("practice_base"))
+        self._set_scenarios([Scenario()])
+        self._con.execute(sql("lines"))
+        self._con.execute(sql("quotes"))
+
+    def close(self) -> None:
+        self._con.close()
+
+    def run(self, scenario: Scenario) -> Results:
+        return self.run_many([scenario])[0]
+
+    def run_many(self, scenarios: Sequence[Scenario]) -> list[Results]:
+        """Run several scenarios in one pass over the data; results in the same order."""
+        if not scenarios:
+            return []
+        with self._lock:
+            self._set_scenarios(scenarios)
+            self._con.execute(sql("lines"))
+            if any(s.participation == "rational" for s in scenarios):
+                self._rational_rounds()
+            rows = self._con.execute(sql("result_rows")).df()
+            practices = self._con.execute(sql("result_practices")).df()
+            services = self._con.execute(sql("result_services")).df()
+            federation = self._con.execute(sql("result_federation")).df()
+        return [
+            _results(scenario, variant, rows, practices, services, federation)
+            for variant, scenario in enumerate(scenarios)
+        ]
+
+    def _rational_rounds(self) -> None:
+        for round_number in range(1, MAX_ROUNDS + 1):
+            left = self._con.execute(sql("leavers"), {"round": round_number}).fetchone()
+            if not left or not left[0]:
+                return
+        raise RuntimeError("rational participation did not settle")  # cannot happen: each round removes someone
+
+    def _set_scenarios(self, scenarios: Sequence[Scenario]) -> None:
+        table = pd.DataFrame(
+            {
+                "variant": range(len(scenarios)),
+                "contract_factor": [s.income_factor("contract") for s in scenarios],
+                "pcn_des_factor": [s.income_factor("pcn_des") for s in scenarios],
+                "federation_income_factor": [s.income_factor("federation") for s in scenarios],
+                "activity_factor": [1 + s.activity_change_pct / 100 for s in scenarios],
+                "inhouse_cost_factor": [1 + s.inhouse_cost_change_pct / 100 for s in scenarios],
+                "federation_cost_factor": [1 + s.federation_cost_change_pct / 100 for s in scenarios],
+                "overhead_factor": [1 + s.overhead_change_pct / 100 for s in scenarios],
+                "management_fee_pct": pd.array([s.management_fee_pct for s in scenarios], dtype="Float64"),
+                "rational": [s.participation == "rational" for s in scenarios],
+                "opt_out_tolerance_gbp": [float(s.opt_out_tolerance_gbp) for s in scenarios],
+            }
+        )
+        fees = pd.DataFrame(
+            [(v, service, float(pct)) for v, s in enumerate(scenarios) for service, pct in s.service_fee_pct.items()],
+            columns=["variant", "service", "fee_pct"],
+        ).astype({"variant": "int64", "service": "object", "fee_pct": "float64"})
+        excluded = pd.DataFrame(
+            [(v, code) for v, s in enumerate(scenarios) for code in s.excluded_practices],
+            columns=["variant", "practice_code"],
+        ).astype({"variant": "int64", "practice_code": "object"})
+        for name, frame in (("scenarios", table), ("scenario_fees", fees), ("scenario_excluded", excluded)):
+            self._con.register(f"{name}_frame", frame)
+            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608
+            self._con.unregister(f"{name}_frame")
+
+
+def run_model(dataset: Dataset, scenario: Scenario | None = None) -> Results:
+    """Open a Model, run one scenario, close it: for scripts and the command line."""
+    model = Model(dataset)
+    try:
+        return model.run(scenario or Scenario())
+    finally:
+        model.close()
+
+
+def _results(scenario: Scenario, variant: int, rows: pd.DataFrame, practices: pd.DataFrame, services: pd.DataFrame, federation: pd.DataFrame) -> Results:
+    mine_rows = rows[rows["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+    mine_practices = practices[practices["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+    mine_services = services[services["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+    headline = federation[federation["variant"] == variant].iloc[0]
+    surplus = float(headline["surplus_gbp"])
+    summary = FederationResult(
+        fee_income_gbp=float(headline["fee_income_gbp"]),
+        overheads_gbp=float(headline["overheads_gbp"]),
+        surplus_gbp=surplus,
+        viable=surplus >= 0,
+        rounds=int(headline["rounds"]),
+        participants={str(r.service): int(r.participants) for r in mine_services.itertuples()},
+    )
+    return Results(scenario, mine_rows, mine_practices, mine_services, summary)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain JSON values: floats, ints, bools, strings, and None for missing."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{k: _plain(v) for k, v in r.items()} for r in records]
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
