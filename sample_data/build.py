@@ -1,0 +1,260 @@
+"""Rebuild the sample federation from the committed NHS payments slice: ``python sample_data/build.py``.
+
+The practices and their contract and PCN DES income come from the importer (real 2022/23 figures
+for sub-ICB 07H, West Essex); everything the NHS file cannot know (the service catalogue, local
+service tariffs, the federation's overheads, practice running costs, partners) is worked out here
+from the sourced rates and the stated assumptions below. README.md says where each figure comes from.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from finance.payments import import_payments, write_upload_set
+
+SOURCE = HERE / "source" / "nhs-payments-2022-23-07H.csv"
+AREA = "07H"
+
+# -- staff cost per hour, 2022/23 prices -------------------------------------------------------
+AFC_2024_25 = {
+    "band 2": 23_615,
+    "band 3": 24_872,
+    "band 4": 27_822,
+    "band 5": 32_324,
+    "band 6": 39_405,
+    "band 7": 48_526,
+}
+AFC_BACK_TO_2022_23 = 1.055 * 1.05  # undo the 2024/25 (5.5%) and 2023/24 (5%) pay awards
+SALARIED_GP_2022_23 = (68_974 + 104_086) / 2 / 1.06  # DDRB 2023/24 range midpoint, less its 6% uplift
+ON_COSTS = 1.28  # employer NI + pension, about 28% of pay
+PRODUCTIVE_HOURS = 1_650  # 37.5 h x 52 weeks less leave, bank holidays and training
+SESSIONAL_GP_PER_HOUR = 727 / 8  # locum day rate (Pulse, about 2022-23), self-employed: no on-costs
+
+
+def per_hour(role: str) -> float:
+    """Employer cost of one productive hour: pay, 2022/23 prices, with on-costs."""
+    pay = SALARIED_GP_2022_23 if role == "salaried GP" else AFC_2024_25[role] / AFC_BACK_TO_2022_23
+    return pay * ON_COSTS / PRODUCTIVE_HOURS
+
+
+def minutes(role: str, n: float) -> float:
+    return per_hour(role) * n / 60
+
+
+# -- the service catalogue ------------------------------------------------------------------------
+# Cost per unit = staff minutes at the rates above + consumables; fixed costs are a year's. tariff is
+# the local price per unit for services the NHS file has no column for (federation_income.csv).
+# README.md gives the reasoning for every figure.
+def service(
+    name: str,
+    unit: str,
+    *,
+    per_1000: float,
+    inhouse: float,
+    inhouse_fixed: float,
+    federation: float,
+    federation_fixed: float,
+    fee_pct: float,
+    tariff: float | None = None,
+) -> dict[str, object]:
+    """One catalogue row under the DATA.md column names, plus the local tariff."""
+    return {
+        "service": name,
+        "unit": unit,
+        "units_per_1000_patients": per_1000,
+        "inhouse_cost_per_unit": inhouse,
+        "inhouse_fixed_cost": inhouse_fixed,
+        "federation_cost_per_unit": federation,
+        "federation_fixed_cost": federation_fixed,
+        "management_fee_pct": fee_pct,
+        "tariff": tariff,
+    }
+
+
+EA_SLOT = (SESSIONAL_GP_PER_HOUR + per_hour("band 7")) / 2 / 4  # 15 minutes, half GP and half ANP slots
+SERVICES = [
+    # Imported from the NHS file: every service name payment_columns.csv can emit.
+    service("Enhanced Access", "appointment", per_1000=156,
+            inhouse=EA_SLOT + minutes("band 2", 15), inhouse_fixed=6_000,
+            federation=EA_SLOT + minutes("band 2", 14), federation_fixed=75_000, fee_pct=8),
+    service("Flu vaccination", "vaccination", per_1000=190,
+            inhouse=minutes("band 3", 4) + 0.50, inhouse_fixed=1_000,
+            federation=minutes("band 3", 4) + 0.40, federation_fixed=20_000, fee_pct=5),
+    service("Childhood immunisations", "vaccination", per_1000=39,
+            inhouse=minutes("band 5", 10) + 0.60, inhouse_fixed=0,
+            federation=minutes("band 5", 10) + 0.60, federation_fixed=15_000, fee_pct=5),
+    service("Learning disability health checks", "health check", per_1000=2.3,
+            inhouse=minutes("band 5", 45) + minutes("salaried GP", 15) + 3.00, inhouse_fixed=0,
+            federation=minutes("band 6", 60) + minutes("salaried GP", 10) + 3.00, federation_fixed=10_000,
+            fee_pct=5),
+    service("Care home rounds", "care home bed (a year of weekly rounds)", per_1000=3.8,
+            inhouse=52 * minutes("band 7", 3), inhouse_fixed=0,
+            federation=52 * minutes("band 7", 2.6), federation_fixed=20_000, fee_pct=8),
+    service("Minor surgery", "procedure", per_1000=10,
+            inhouse=minutes("salaried GP", 30) + minutes("band 3", 30) + 15.00, inhouse_fixed=1_500,
+            federation=minutes("salaried GP", 27) + minutes("band 3", 27) + 12.00, federation_fixed=25_000,
+            fee_pct=10, tariff=70.00),
+    # No column in the NHS file: income, where any, comes from federation_income.csv.
+    service("Phlebotomy", "blood test", per_1000=450,
+            inhouse=minutes("band 3", 10) + 1.50, inhouse_fixed=1_500,
+            federation=minutes("band 3", 9) + 1.20, federation_fixed=30_000, fee_pct=8, tariff=4.50),
+    service("Home visiting", "visit", per_1000=25,
+            inhouse=minutes("salaried GP", 45) + 6.00, inhouse_fixed=0,
+            federation=minutes("band 7", 65) + 8.00, federation_fixed=45_000, fee_pct=10, tariff=30.00),
+    service("Document management", "clinical letter", per_1000=2_000,
+            inhouse=minutes("band 3", 3), inhouse_fixed=0,
+            federation=minutes("band 3", 2.8), federation_fixed=35_000, fee_pct=10),
+    service("Spirometry", "diagnostic test", per_1000=8,
+            inhouse=minutes("band 6", 45) + 5.00, inhouse_fixed=1_500,
+            federation=minutes("band 6", 45) + 4.00, federation_fixed=20_000, fee_pct=10, tariff=45.00),
+    service("ECG", "ECG", per_1000=20,
+            inhouse=minutes("band 3", 20) + 1.50, inhouse_fixed=600,
+            federation=minutes("band 3", 20) + 1.80, federation_fixed=15_000, fee_pct=8, tariff=12.00),
+]  # fmt: skip
+EA_RATE_PER_PATIENT = 7.578  # PCN Enhanced Access, 2023/24 rate (the 2022/23 rate was not found)
+
+# -- the federation's overheads (2022/23 prices) ----------------------------------------------------
+FEDERATION_COSTS = [
+    ("Chief officer (1.0 WTE, salary £90,000 + on-costs)", 90_000 * ON_COSTS),
+    ("Finance manager (0.6 WTE, AfC band 7 + on-costs)", 0.6 * AFC_2024_25["band 7"] / AFC_BACK_TO_2022_23 * ON_COSTS),
+    ("Operations officer (1.0 WTE, AfC band 4 + on-costs)", AFC_2024_25["band 4"] / AFC_BACK_TO_2022_23 * ON_COSTS),
+    ("Clinical governance lead (2 GP sessions a week)", 2 / 9 * SALARIED_GP_2022_23 * ON_COSTS),
+    ("HR and payroll bureau", 18_000),
+    ("Office premises (rent, rates, service charge)", 24_000),
+    ("IT, licences and telephony", 15_000),
+    ("Insurance, audit and legal", 14_000),
+    ("Recruitment and occupational health", 6_000),
+    ("Board, member engagement and training", 6_000),
+]
+
+# -- practice running costs that no service carries (per patient, 2022/23 prices) ----------------
+STAFF_PER_WEIGHTED_PATIENT = 50.00  # salaried GPs, nurses, HCAs, reception and admin not in a service
+PREMISES_EXTRA_PER_PATIENT = 8.00  # utilities, cleaning, maintenance beyond reimbursed rent and rates
+OTHER_PER_PATIENT = 9.00  # IT, indemnity, insurance, supplies, accountancy
+PATIENTS_PER_PARTNER = 2_300
+COVID_COST_SHARE = 0.75  # Covid clinics cost most of what they paid
+RURAL_HOME_VISITS_PER_1000 = 35  # activity.csv: rural practices visit more
+
+
+def main() -> None:
+    result = import_payments(SOURCE, [AREA])
+    practices = result.practices.assign(partners_fte=partners(result.practices["list_size"]))
+    write_upload_set(result, HERE)
+    practices.to_csv(HERE / "practices.csv", index=False)
+    activity = rural_activity()
+    units = units_by_practice(practices, activity)
+    write_services(HERE / "services.xlsx")
+    federation_income(practices, units).to_csv(HERE / "federation_income.csv", index=False)
+    activity.to_csv(HERE / "activity.csv", index=False)
+    costs = pd.DataFrame(FEDERATION_COSTS, columns=["item", "amount_gbp"]).round(2)
+    costs.to_csv(HERE / "federation_costs.csv", index=False)
+    practice_costs(practices, result).to_csv(HERE / "practice_costs.csv", index=False)
+    print(f"Rebuilt the sample from {SOURCE.name}: {len(practices)} practices, {len(SERVICES)} services.")
+
+
+def partners(list_size: pd.Series) -> pd.Series:
+    """One partner FTE per 2,300 patients, to the nearest half, at least one."""
+    return ((list_size / PATIENTS_PER_PARTNER * 2).round() / 2).clip(lower=1.0)
+
+
+def rural_activity() -> pd.DataFrame:
+    """Home visits for the rural practices (the file's 'Practice Rurality'), above the default rate."""
+    raw = pd.read_csv(SOURCE, encoding="utf-8-sig", dtype=str)
+    rural = raw[raw["Practice Rurality"].str.strip().str.lower() == "rural"]
+    lists = pd.to_numeric(rural["Number of Registered Patients (Last Known Figure)"])
+    return pd.DataFrame({
+        "practice_code": rural["Practice Code"].str.upper().to_numpy(),
+        "service": "Home visiting",
+        "units": (lists * RURAL_HOME_VISITS_PER_1000 / 1000).round().astype(int).to_numpy(),
+    }).sort_values("practice_code")  # fmt: skip
+
+
+def units_by_practice(practices: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
+    """Units of each service per practice as the model counts them: activity, else the per-1,000 rate."""
+    rows = [
+        (p.practice_code, s["service"], p.list_size * s["units_per_1000_patients"] / 1000)
+        for p in practices.itertuples()
+        for s in SERVICES
+    ]
+    units = pd.DataFrame(rows, columns=["practice_code", "service", "units"])
+    override = activity.set_index(["practice_code", "service"])["units"]
+    keys = pd.MultiIndex.from_frame(units[["practice_code", "service"]])
+    units["units"] = override.reindex(keys).fillna(pd.Series(units["units"].to_numpy(), index=keys)).to_numpy()
+    return units
+
+
+def federation_income(practices: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Local tariff x units for services the NHS file has no column for, and Enhanced Access Oct-Mar."""
+    tariffs = {s["service"]: s["tariff"] for s in SERVICES if s["tariff"]}
+    paid = units[units["service"].isin(tariffs)]
+    lines = pd.DataFrame({
+        "practice_code": paid["practice_code"],
+        "line": paid["service"] + " (local tariff £" + paid["service"].map(lambda s: f"{tariffs[s]:.2f}") + " a unit)",
+        "service": paid["service"],
+        "amount_gbp": (paid["units"].round() * paid["service"].map(tariffs)).round(2),
+    })  # fmt: skip
+    access = pd.DataFrame({
+        "practice_code": practices["practice_code"],
+        "line": "PCN Enhanced Access Oct 2022-Mar 2023 (estimate, not in the practice file)",
+        "service": "Enhanced Access",
+        "amount_gbp": (practices["list_size"] * EA_RATE_PER_PATIENT * 6 / 12).round(2),
+    })  # fmt: skip
+    return pd.concat([access, lines]).sort_values(["practice_code", "service"], kind="stable")
+
+
+def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
+    """Running costs no service carries, per practice, from its list and its pass-through income."""
+    income = pd.concat([result.contract_income, result.pcn_des_income])
+    by_line = income.pivot_table(index="practice_code", columns="line", values="amount_gbp", aggfunc="sum").fillna(0)
+    by_line = by_line.reindex(practices["practice_code"]).fillna(0)
+    p = practices.set_index("practice_code")
+
+    def line(name: str) -> pd.Series:
+        return by_line[name] if name in by_line else pd.Series(0.0, index=by_line.index)
+
+    items = {
+        "Salaried GPs, nurses, HCAs and admin staff not carried by a service": p["weighted_list_size"]
+        * STAFF_PER_WEIGHTED_PATIENT,
+        "Premises (rent and rates, as reimbursed, plus utilities and upkeep)": line("Premises payments")
+        + p["list_size"] * PREMISES_EXTRA_PER_PATIENT,
+        "IT, indemnity, insurance, supplies and accountancy": p["list_size"] * OTHER_PER_PATIENT,
+        "PCN additional-roles staff (matched by ARRS reimbursement)": line("PCN Workforce (ARRS reimbursement)"),
+        "Drugs bought (matched by reimbursement of drugs)": line("Reimbursement of drugs (pass-through)"),
+        "Dispensary staff (half of dispensing fees)": line("Dispensing fees (pass-through)").clip(lower=0) / 2,
+        "Projects paid for by General Practice Transformation money": line("General Practice Transformation"),
+        "Covid vaccination clinics (staff and venues, 75% of their income)": line("Covid vaccination programme")
+        * COVID_COST_SHARE,
+    }
+    long = (
+        pd.DataFrame(items)
+        .round(2)
+        .reset_index()
+        .melt(id_vars="practice_code", var_name="item", value_name="amount_gbp")
+    )
+    return long[long["amount_gbp"] > 0].sort_values(["practice_code", "item"], kind="stable")[
+        ["practice_code", "item", "amount_gbp"]
+    ]
+
+
+def write_services(path: Path) -> None:
+    """services.xlsx, sheet 'services', the DATA.md columns (tariffs stay in this script)."""
+    columns = ["service", "unit", "units_per_1000_patients", "inhouse_cost_per_unit", "inhouse_fixed_cost",
+               "federation_cost_per_unit", "federation_fixed_cost", "management_fee_pct"]  # fmt: skip
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "services"
+    sheet.append(columns)
+    for service in SERVICES:
+        sheet.append([round(v, 2) if isinstance(v, float) else v for v in (service[c] for c in columns)])
+    book.save(path)
+
+
+if __name__ == "__main__":
+    main()
