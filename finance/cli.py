@@ -66,7 +66,9 @@ def _register_optional(module: str, commands: argparse._SubParsersAction) -> Non
 
 def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files, several at once")
-    parser.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_FILE_MB, help=f"largest file accepted (default {DEFAULT_MAX_FILE_MB:g} MB)")
+    parser.add_argument(
+        "--max-file-mb", type=float, default=DEFAULT_MAX_FILE_MB, help=f"largest file accepted (default {DEFAULT_MAX_FILE_MB:g} MB)"
+    )
 
 
 def _load(args: argparse.Namespace) -> LoadResult:

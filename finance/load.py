@@ -53,7 +53,7 @@ def load_uploads(uploads: Iterable[Upload], *, max_file_mb: float = DEFAULT_MAX_
             parts.append(part)
     sources = [SourceFile(u.name, len(u.content), hashlib.sha256(u.content).hexdigest()) for u in uploads]
     read_failed = any(p.is_error for p in problems)
-    dataset, found = validate(parts, sources)
+    dataset, found = validate(parts, sources, files_unread=read_failed)
     problems += found
     if read_failed:
         dataset = None

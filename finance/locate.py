@@ -66,7 +66,9 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
         name = lookup.get(normalise_name(heading))
         where = {**place, "cell": _cell(sheet, position, header_at + 1), "row": header_at + 1}
         if name is None:
-            problems.append(warning(f"column '{heading}' ignored: it is not a column of {table.name} ({', '.join(table.column_names)})", **where))
+            problems.append(
+                warning(f"column '{heading}' ignored: it is not a column of {table.name} ({', '.join(table.column_names)})", **where)
+            )
         elif name in column_index:
             first = headings[column_index[name]]
             problems.append(

@@ -121,7 +121,7 @@ class Model:
         for name in ("practices", "income", "services", "activity", "federation_costs", "practice_costs"):
             frame = getattr(dataset, name)
             self._con.register(f"{name}_frame", frame)
-            self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608 - fixed names
+            self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
             self._con.unregister(f"{name}_frame")
         self._con.execute(sql("pairs"))
         self._con.execute(sql("practice_base"))
@@ -144,14 +144,13 @@ class Model:
             self._con.execute(sql("lines"))
             if any(s.participation == "rational" for s in scenarios):
                 self._rational_rounds()
+            self._con.execute("CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * FROM quotes")
             rows = self._con.execute(sql("result_rows")).df()
             practices = self._con.execute(sql("result_practices")).df()
             services = self._con.execute(sql("result_services")).df()
             federation = self._con.execute(sql("result_federation")).df()
-        return [
-            _results(scenario, variant, rows, practices, services, federation)
-            for variant, scenario in enumerate(scenarios)
-        ]
+        rows["left_round"] = rows["left_round"].astype("Int64")
+        return [_results(scenario, variant, rows, practices, services, federation) for variant, scenario in enumerate(scenarios)]
 
     def _rational_rounds(self) -> None:
         for round_number in range(1, MAX_ROUNDS + 1):
@@ -186,7 +185,7 @@ class Model:
         ).astype({"variant": "int64", "practice_code": "object"})
         for name, frame in (("scenarios", table), ("scenario_fees", fees), ("scenario_excluded", excluded)):
             self._con.register(f"{name}_frame", frame)
-            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")  # noqa: S608
+            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
             self._con.unregister(f"{name}_frame")
 
 
@@ -199,7 +198,9 @@ def run_model(dataset: Dataset, scenario: Scenario | None = None) -> Results:
         model.close()
 
 
-def _results(scenario: Scenario, variant: int, rows: pd.DataFrame, practices: pd.DataFrame, services: pd.DataFrame, federation: pd.DataFrame) -> Results:
+def _results(
+    scenario: Scenario, variant: int, rows: pd.DataFrame, practices: pd.DataFrame, services: pd.DataFrame, federation: pd.DataFrame
+) -> Results:
     mine_rows = rows[rows["variant"] == variant].drop(columns="variant").reset_index(drop=True)
     mine_practices = practices[practices["variant"] == variant].drop(columns="variant").reset_index(drop=True)
     mine_services = services[services["variant"] == variant].drop(columns="variant").reset_index(drop=True)

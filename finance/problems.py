@@ -47,6 +47,8 @@ class Problem:
         return where
 
     def __str__(self) -> str:
+        if self.file and self.message.startswith(self.file) and not (self.sheet or self.row or self.column):
+            return self.message  # a whole-file sentence already names its file
         where = self.location
         return f"{where}: {self.message}" if where else self.message
 

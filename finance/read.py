@@ -97,7 +97,9 @@ def read_upload(upload: Upload, *, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> 
     if content.startswith(_ZIP_MAGIC):
         return _read_workbook(name, content)
     if suffix in _WORKBOOK_EXTENSIONS or suffix == ".xls":
-        raise UploadError(f"{name} is not a valid Excel workbook (it may be damaged, or not really {suffix}): open it in Excel and save it again as .xlsx.")
+        raise UploadError(
+            f"{name} is not a valid Excel workbook (it may be damaged, or not really {suffix}): open it in Excel and save it again as .xlsx."
+        )
     if suffix in _TEXT_EXTENSIONS:
         return _read_csv(name, content)
     raise UploadError(f"{name} is not a spreadsheet: upload Excel workbooks (.xlsx) or CSV files (.csv).")
@@ -117,8 +119,10 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawSheet], list[Prob
     except python_calamine.PasswordError:
         raise UploadError(f"{name} is password-protected: remove the password and save it again, then upload it.") from None
     except python_calamine.XmlError:
-        raise UploadError(f"{name} contains XML that is not allowed in a workbook (entity definitions); it was not read. Save it again from Excel.") from None
-    except Exception:  # noqa: BLE001 - any reader failure is the user's damaged file, said in one sentence
+        raise UploadError(
+            f"{name} contains XML that is not allowed in a workbook (entity definitions); it was not read. Save it again from Excel."
+        ) from None
+    except Exception:
         raise UploadError(f"{name} is damaged: it could not be read as an Excel workbook. Save it again from Excel as .xlsx.") from None
 
     sheets: list[RawSheet] = []
@@ -131,8 +135,10 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawSheet], list[Prob
         try:
             rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except python_calamine.XmlError:
-            raise UploadError(f"{name}, sheet {sheet_name} contains XML that is not allowed in a workbook; the file was not read.") from None
-        except Exception:  # noqa: BLE001
+            raise UploadError(
+                f"{name}, sheet {sheet_name} contains XML that is not allowed in a workbook; the file was not read."
+            ) from None
+        except Exception:
             raise UploadError(f"{name}, sheet {sheet_name} is damaged and could not be read. Save the workbook again from Excel.") from None
         if table is None:
             if any(_cell_text(c) for row in rows for c in row):

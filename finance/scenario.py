@@ -100,7 +100,7 @@ class Scenario:
             if data["participation"] in PARTICIPATION:
                 values["participation"] = data["participation"]
             else:
-                problems.append(f"participation must be \"all\" or \"rational\", not {json.dumps(data['participation'])}")
+                problems.append(f'participation must be "all" or "rational", not {json.dumps(data["participation"])}')
         if "opt_out_tolerance_gbp" in data:
             values["opt_out_tolerance_gbp"] = _number("opt_out_tolerance_gbp", data["opt_out_tolerance_gbp"], problems, minimum=0.0)
         if "excluded_practices" in data:
@@ -159,7 +159,7 @@ def _number(name: str, value: object, problems: list[str], *, minimum: float | N
 
 def _income_changes(value: object, problems: list[str]) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        problems.append(f"income_change_pct must be an object such as {{\"contract\": 0, \"pcn_des\": 0, \"federation\": 0}}, not {_kind(value)}")
+        problems.append(f'income_change_pct must be an object such as {{"contract": 0, "pcn_des": 0, "federation": 0}}, not {_kind(value)}')
         return dict.fromkeys(STREAMS, 0.0)
     changes = dict.fromkeys(STREAMS, 0.0)
     for stream, pct in value.items():
@@ -179,7 +179,7 @@ def _service_fees(value: object, problems: list[str]) -> dict[str, float]:
 
 def _practice_codes(value: object, problems: list[str]) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        problems.append("excluded_practices must be a list of practice codes such as [\"A81001\"]")
+        problems.append('excluded_practices must be a list of practice codes such as ["A81001"]')
         return ()
     return tuple(dict.fromkeys("".join(v.split()).upper() for v in value))
 

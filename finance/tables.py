@@ -7,7 +7,7 @@ template a user downloads cannot drift from the rules their upload is checked ag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["code", "text", "whole", "number", "money", "percent", "yesno", "stream", "service"]
@@ -302,7 +302,14 @@ FEDERATION_COSTS = Table(
     "federation_costs",
     "Federation costs",
     (
-        Column("item", "text", required=True, synonyms=("Description", "Cost item", "Overhead", "Name"), help="What the cost is", example=("Chief officer", "Finance and HR", "Premises")),
+        Column(
+            "item",
+            "text",
+            required=True,
+            synonyms=("Description", "Cost item", "Overhead", "Name"),
+            help="What the cost is",
+            example=("Chief officer", "Finance and HR", "Premises"),
+        ),
         Column(
             "amount_gbp",
             "money",
@@ -331,7 +338,13 @@ PRACTICE_COSTS = Table(
             help="Pounds per year",
             example=(610_000, 820_000, 330_000),
         ),
-        Column("item", "text", synonyms=("Description", "Cost item", "Expense"), help="What the cost is (optional)", example=("Staff", "Staff", "Premises")),
+        Column(
+            "item",
+            "text",
+            synonyms=("Description", "Cost item", "Expense"),
+            help="What the cost is (optional)",
+            example=("Staff", "Staff", "Premises"),
+        ),
     ),
     aliases=("practice expenses", "running costs", "practice cost"),
     help="Optional: a practice's running costs that no service carries. Rows for one practice are added up.",

@@ -30,8 +30,14 @@ _NOT_READ = {
 _COLUMNS = {name: [c.name for c in TABLES_BY_NAME[name].columns] for name in DATASET_TABLES}
 
 
-def validate(parts: Sequence[Part], sources: Sequence[SourceFile] = ()) -> tuple[Dataset | None, list[Problem]]:
-    """Check every rule; return the Dataset when there is no error, and every problem found."""
+def validate(
+    parts: Sequence[Part], sources: Sequence[SourceFile] = (), *, files_unread: bool = False
+) -> tuple[Dataset | None, list[Problem]]:
+    """Check every rule; return the Dataset when there is no error, and every problem found.
+
+    ``files_unread``: some upload could not be read at all, so a table it may have held is not
+    reported missing (that would only repeat the file's own problem).
+    """
     problems: list[Problem] = []
     cleaned: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASET_TABLES}
     for index, part in enumerate(parts):
@@ -42,8 +48,14 @@ def validate(parts: Sequence[Part], sources: Sequence[SourceFile] = ()) -> tuple
     tables = {name: _concat(name, frames) for name, frames in cleaned.items()}
 
     present = {name: bool(frames) for name, frames in cleaned.items()}
-    for name, what in (("practices", "practices"), ("income", "contract_income, pcn_des_income, federation_income or income"), ("services", "services")):
+    for name, what in (
+        ("practices", "practices"),
+        ("income", "contract_income, pcn_des_income, federation_income or income"),
+        ("services", "services"),
+    ):
         if not present[name]:
+            if files_unread:
+                continue
             problems.append(error(f"No {name} table was found: upload a file or sheet named {what}. {TABLES_BY_NAME[name].help}"))
         elif tables[name].empty:
             problems.append(error(f"The {name} table has no rows: it needs at least one."))
@@ -77,7 +89,9 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
         rows = frame["_row"]
         if column.required and not (column.name == "stream" and part.table.implied_stream):
             for i in parsed.blank[parsed.blank].index:
-                problems.append(error(f"{column.name} is required but the cell is empty", **part.where(int(rows[i]), column.name), value=""))
+                problems.append(
+                    error(f"{column.name} is required but the cell is empty", **part.where(int(rows[i]), column.name), value="")
+                )
         for i in parsed.bad[parsed.bad].index:
             value = cell_text(raw[i])
             problems.append(error(f"'{value}' {_NOT_READ[column.kind]}", **part.where(int(rows[i]), column.name), value=value))
@@ -113,12 +127,22 @@ def _check_range(part: Part, column: Column, parsed: Parsed, raw: pd.Series, row
     if column.minimum is not None:
         for i in values[values < column.minimum].index:
             value = cell_text(raw[i])
-            problems.append(error(f"'{value}' is negative: {column.name} cannot be below {column.minimum:g}", **part.where(int(rows[i]), column.name), value=value))
+            problems.append(
+                error(
+                    f"'{value}' is negative: {column.name} cannot be below {column.minimum:g}",
+                    **part.where(int(rows[i]), column.name),
+                    value=value,
+                )
+            )
     if column.maximum is not None:
         for i in values[values > column.maximum].index:
             value = cell_text(raw[i])
             problems.append(
-                error(f"'{value}' is over {column.maximum:g}: {column.name} is a percentage from 0 to 100", **part.where(int(rows[i]), column.name), value=value)
+                error(
+                    f"'{value}' is over {column.maximum:g}: {column.name} is a percentage from 0 to 100",
+                    **part.where(int(rows[i]), column.name),
+                    value=value,
+                )
             )
     return problems
 
@@ -162,7 +186,9 @@ def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tup
         places = {i: _place(parts, row, names[0]) for i, row in group.iterrows()}
         for i, row in list(group.iterrows())[1:]:
             others = "; ".join(place for j, place in places.items() if j != i)
-            problems.append(error(f"{what} appears more than once (also {others}): {rule}", **_where(parts, row, names[0]), value=str(row[names[0]])))
+            problems.append(
+                error(f"{what} appears more than once (also {others}): {rule}", **_where(parts, row, names[0]), value=str(row[names[0]]))
+            )
     return problems
 
 
@@ -206,7 +232,9 @@ def _advice(tables: dict[str, pd.DataFrame], present: dict[str, bool]) -> list[P
         used = set(income["service"].dropna()) | set(tables["activity"]["service"].dropna())
         rate = pd.to_numeric(services["units_per_1000_patients"], errors="coerce").fillna(0)
         for _, row in services[~services["service"].isin(used) & (rate <= 0)].dropna(subset=["service"]).iterrows():
-            problems.append(warning(f"service '{row['service']}' has no income, no activity and no units_per_1000_patients: no practice uses it"))
+            problems.append(
+                warning(f"service '{row['service']}' has no income, no activity and no units_per_1000_patients: no practice uses it")
+            )
         fees = pd.to_numeric(services["management_fee_pct"], errors="coerce").dropna()
         if len(fees) and fees.max() <= 1 and fees.max() > 0:
             problems.append(
@@ -226,12 +254,26 @@ def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile]) -> 
     practices["list_size"] = practices["list_size"].astype(float)
     practices["weighted_list_size"] = practices["weighted_list_size"].astype(float).fillna(practices["list_size"])
     practices["partners_fte"] = practices["partners_fte"].astype(float)
-    practices["federation_member"] = practices["federation_member"].map(lambda v: True if v is None or v is np.nan else bool(v)).astype(bool)
+    practices["federation_member"] = (
+        practices["federation_member"].map(lambda v: True if v is None or v is np.nan else bool(v)).astype(bool)
+    )
     services = clean["services"]
-    for column in ("units_per_1000_patients", "inhouse_cost_per_unit", "inhouse_fixed_cost", "federation_cost_per_unit", "federation_fixed_cost", "management_fee_pct"):
+    for column in (
+        "units_per_1000_patients",
+        "inhouse_cost_per_unit",
+        "inhouse_fixed_cost",
+        "federation_cost_per_unit",
+        "federation_fixed_cost",
+        "management_fee_pct",
+    ):
         services[column] = services[column].astype(float)
     services["inhouse_fixed_cost"] = services["inhouse_fixed_cost"].fillna(0.0)
     services["federation_fixed_cost"] = services["federation_fixed_cost"].fillna(0.0)
-    for name, column in (("income", "amount_gbp"), ("activity", "units"), ("federation_costs", "amount_gbp"), ("practice_costs", "amount_gbp")):
+    for name, column in (
+        ("income", "amount_gbp"),
+        ("activity", "units"),
+        ("federation_costs", "amount_gbp"),
+        ("practice_costs", "amount_gbp"),
+    ):
         clean[name][column] = clean[name][column].astype(float)
     return Dataset(sources=tuple(sources), **clean)

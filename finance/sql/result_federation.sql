@@ -3,7 +3,7 @@ WITH fees AS (
     SELECT variant,
            coalesce(sum(management_fee_gbp) FILTER (WHERE participates), 0.0) AS fee_income_gbp,
            coalesce(max(left_round), 0) AS rounds
-    FROM quotes
+    FROM final_lines
     GROUP BY ALL
 )
 SELECT v.variant,

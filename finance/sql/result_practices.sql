@@ -5,7 +5,7 @@ WITH services_total AS (
            sum(inhouse_margin_gbp) AS services_inhouse_gbp,
            sum(CASE WHEN participates THEN federation_return_gbp ELSE inhouse_margin_gbp END) AS services_with_federation_gbp,
            count(*) FILTER (WHERE participates) AS services_with_federation
-    FROM quotes
+    FROM final_lines
     GROUP BY ALL
 ),
 results AS (

@@ -15,5 +15,5 @@ SELECT variant,
        fee_pct,
        eligible,
        left_round
-FROM quotes
+FROM final_lines
 ORDER BY variant, practice_code, service;

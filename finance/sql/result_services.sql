@@ -12,6 +12,6 @@ SELECT v.variant,
        coalesce(max(q.left_round), 0)                                            AS rounds
 FROM scenarios AS v
 CROSS JOIN services AS s
-LEFT JOIN quotes AS q ON q.variant = v.variant AND q.service = s.service
+LEFT JOIN final_lines AS q ON q.variant = v.variant AND q.service = s.service
 GROUP BY ALL
 ORDER BY v.variant, s.service;

@@ -1,0 +1,106 @@
+"""The command line end to end, as a script or another tool calls it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, WORKED_EXAMPLE
+
+FILES = [str(p) for p in sorted(WORKED_EXAMPLE.glob("*.csv"))]
+
+
+def finance(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "finance", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_validate_ok():
+    done = finance("validate", *FILES)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "OK: 3 practices (3 federation members) in 1 PCNs, 1 services, 3 income lines; 0 warnings"
+
+
+def test_validate_reports_every_problem_on_stderr(tmp_path):
+    bad = tmp_path / "practices.csv"
+    bad.write_text("practice_code,practice_name,list_size\nA0001,Practice A,lots\nB00002,,5000\n")
+    done = finance("validate", str(bad), *FILES[1:])
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert "practices.csv, row 2 (practice_code): 'A0001' is not an ODS practice code (one letter, five digits)" in lines
+    assert "practices.csv, row 2 (list_size): 'lots' is not a whole number" in lines
+    assert "practices.csv, row 3 (practice_name): practice_name is required but the cell is empty" in lines
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+
+
+def test_run_prints_the_json_contract():
+    done = finance("run", *FILES)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document) == {"rows", "practices", "federation"}
+    assert set(document["rows"][0]) == {
+        "practice_code", "service", "income_gbp", "units", "inhouse_cost_gbp", "inhouse_margin_gbp",
+        "federation_delivery_cost_gbp", "management_fee_gbp", "federation_return_gbp", "advantage_gbp",
+        "breakeven_fee_pct", "participates",
+    }  # fmt: skip
+    assert set(document["practices"][0]) == {
+        "practice_code", "core_income_gbp", "practice_costs_gbp", "result_all_inhouse_gbp", "result_with_federation_gbp",
+        "difference_gbp", "result_all_inhouse_per_partner_gbp", "result_with_federation_per_partner_gbp",
+    }  # fmt: skip
+    assert document["federation"] == {
+        "fee_income_gbp": 4000.0,
+        "overheads_gbp": 3000.0,
+        "surplus_gbp": 1000.0,
+        "viable": True,
+        "rounds": 0,
+        "participants": {"Phlebotomy": 3},
+    }
+
+
+@pytest.mark.parametrize(
+    ("scenario", "surplus", "rounds"),
+    [
+        ({"participation": "rational"}, -3000.0, 2),
+        ({"participation": "rational", "opt_out_tolerance_gbp": 1000}, 1000.0, 0),
+        ({"management_fee_pct": 5}, -1000.0, 0),
+    ],
+)
+def test_run_with_a_scenario_file(tmp_path, scenario, surplus, rounds):
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    done = finance("run", *FILES, "--scenario", str(path))
+    assert done.returncode == 0, done.stderr
+    federation = json.loads(done.stdout)["federation"]
+    assert (federation["surplus_gbp"], federation["rounds"]) == (surplus, rounds)
+
+
+def test_breakeven_is_null_without_income(tmp_path):
+    (tmp_path / "activity.csv").write_text("practice_code,service,units\nA00001,Phlebotomy,2000\n")
+    income = tmp_path / "contract_income.csv"
+    income.write_text("practice_code,line,service,amount_gbp\nA00001,Global Sum,,1000\n")
+    others = [f for f in FILES if f.endswith(("practices.csv", "services.csv", "federation_costs.csv"))]
+    done = finance("run", str(income), str(tmp_path / "activity.csv"), *others)
+    assert done.returncode == 0, done.stderr
+    row = json.loads(done.stdout)["rows"][0]
+    assert row["income_gbp"] == 0 and row["breakeven_fee_pct"] is None
+
+
+def test_bad_scenario_is_reported_like_a_data_error(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text('{"fee": 5, "participation": "most"}')
+    done = finance("run", *FILES, "--scenario", str(path))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "s.json: unknown parameter 'fee' (known: activity_change_pct, excluded_practices, federation_cost_change_pct, income_change_pct, inhouse_cost_change_pct, management_fee_pct, opt_out_tolerance_gbp, overhead_change_pct, participation, service_fee_pct)",
+        's.json: participation must be "all" or "rational", not "most"',
+    ]
+
+
+def test_missing_file_is_one_sentence():
+    done = finance("validate", "no-such-file.xlsx")
+    assert done.returncode == 1
+    assert "no-such-file.xlsx: there is no such file." in done.stderr
+    assert "Traceback" not in done.stderr
