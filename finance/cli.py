@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from finance.errors import FinanceError, ScenarioError
 from finance.load import LoadResult, load_files
@@ -49,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scenario", metavar="S.json", help="a JSON file of scenario parameters (MODEL.md)")
     run.set_defaults(func=_run)
 
-    for module in ("finance.payments_cli", "finance.template_cli", "finance.export_cli"):
+    template = commands.add_parser("template", help="write the blank upload template workbook")
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to write the template")
+    template.add_argument("--blank", action="store_true", help="leave out the example rows")
+    template.set_defaults(func=_template)
+
+    for module in ("finance.payments_cli", "finance.export_cli"):
         _register_optional(module, commands)
     return parser
 
@@ -85,6 +91,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not result.ok:
         return 1
     print(f"OK: {result.dataset.summary_line()}; {len(result.warnings)} warnings")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from finance.template import template_workbook
+
+    Path(args.out).write_bytes(template_workbook(with_examples=not args.blank))
+    print(f"Wrote {args.out}")
     return 0
 
 
