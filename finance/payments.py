@@ -237,9 +237,7 @@ def _map_columns(header: list[str], name: str) -> tuple[dict[str, int], list, li
             continue
         rule = next((r for r in column_rules() if r.pattern.fullmatch(key)), None)
         if rule is None:
-            problems.append(
-                warning(f"column '{header[i].strip()}' is not a known payment column and was not imported", file=name)
-            )
+            problems.append(warning(f"column '{header[i].strip()}' is not a known payment column and was not imported", file=name))
         elif rule.kind in ("income", "pass_through"):
             payments.append((i, (header[i].strip(), rule)))
     return fields, payments, problems
@@ -247,11 +245,7 @@ def _map_columns(header: list[str], name: str) -> tuple[dict[str, int], list, li
 
 def _practice_table(raw: pd.DataFrame, fields: dict[str, int], name: str, first_row: int) -> pd.DataFrame:
     def text(field: str) -> pd.Series:
-        return (
-            raw[fields[field]].fillna("").str.strip()
-            if field in fields
-            else pd.Series("", index=raw.index, dtype="string")
-        )
+        return raw[fields[field]].fillna("").str.strip() if field in fields else pd.Series("", index=raw.index, dtype="string")
 
     codes = text("practice_code").str.upper()
     pcn_code, pcn_name = text("pcn_code"), text("pcn_name")
@@ -293,7 +287,7 @@ def tidy_name(name: str) -> str:
     """'DR SMITH & PARTNERS PCN' -> 'Dr Smith & Partners PCN'; mixed-case names are left alone."""
     if not name or name != name.upper():
         return name
-    word = re.compile(r"[A-Z]+(?:'[A-Z]+)?")
+    word = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters in any alphabet, with an apostrophe
     return word.sub(lambda m: m[0] if m[0] in _KEEP_UPPER else m[0].capitalize(), name)
 
 

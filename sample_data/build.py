@@ -17,7 +17,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from finance.payments import import_payments, write_upload_set
+from finance.payments import import_payments, write_upload_set  # noqa: E402  (after the path is set)
 
 SOURCE = HERE / "source" / "nhs-payments-2022-23-07H.csv"
 AREA = "07H"
@@ -179,9 +179,7 @@ def rural_activity() -> pd.DataFrame:
 def units_by_practice(practices: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
     """Units of each service per practice as the model counts them: activity, else the per-1,000 rate."""
     rows = [
-        (p.practice_code, s["service"], p.list_size * s["units_per_1000_patients"] / 1000)
-        for p in practices.itertuples()
-        for s in SERVICES
+        (p.practice_code, s["service"], p.list_size * s["units_per_1000_patients"] / 1000) for p in practices.itertuples() for s in SERVICES
     ]
     units = pd.DataFrame(rows, columns=["practice_code", "service", "units"])
     override = activity.set_index(["practice_code", "service"])["units"]
@@ -220,8 +218,7 @@ def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
         return by_line[name] if name in by_line else pd.Series(0.0, index=by_line.index)
 
     items = {
-        "Salaried GPs, nurses, HCAs and admin staff not carried by a service": p["weighted_list_size"]
-        * STAFF_PER_WEIGHTED_PATIENT,
+        "Salaried GPs, nurses, HCAs and admin staff not carried by a service": p["weighted_list_size"] * STAFF_PER_WEIGHTED_PATIENT,
         "Premises (rent and rates, as reimbursed, plus utilities and upkeep)": line("Premises payments")
         + p["list_size"] * PREMISES_EXTRA_PER_PATIENT,
         "IT, indemnity, insurance, supplies and accountancy": p["list_size"] * OTHER_PER_PATIENT,
@@ -229,18 +226,10 @@ def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
         "Drugs bought (matched by reimbursement of drugs)": line("Reimbursement of drugs (pass-through)"),
         "Dispensary staff (half of dispensing fees)": line("Dispensing fees (pass-through)").clip(lower=0) / 2,
         "Projects paid for by General Practice Transformation money": line("General Practice Transformation"),
-        "Covid vaccination clinics (staff and venues, 75% of their income)": line("Covid vaccination programme")
-        * COVID_COST_SHARE,
+        "Covid vaccination clinics (staff and venues, 75% of their income)": line("Covid vaccination programme") * COVID_COST_SHARE,
     }
-    long = (
-        pd.DataFrame(items)
-        .round(2)
-        .reset_index()
-        .melt(id_vars="practice_code", var_name="item", value_name="amount_gbp")
-    )
-    return long[long["amount_gbp"] > 0].sort_values(["practice_code", "item"], kind="stable")[
-        ["practice_code", "item", "amount_gbp"]
-    ]
+    long = pd.DataFrame(items).round(2).reset_index().melt(id_vars="practice_code", var_name="item", value_name="amount_gbp")
+    return long[long["amount_gbp"] > 0].sort_values(["practice_code", "item"], kind="stable")[["practice_code", "item", "amount_gbp"]]
 
 
 def write_services(path: Path) -> None:
