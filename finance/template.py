@@ -66,7 +66,7 @@ def _dropdown(column: Column) -> DataValidation | None:
     elif column.kind == "yesno":
         options = '"yes,no"'
     elif column.kind == "service":
-        options = f"=services!$A$2:$A${TEMPLATE_ROWS + 1}"
+        options = f"services!$A$2:$A${TEMPLATE_ROWS + 1}"  # stored without "=", as Excel writes it
     else:
         return None
     validation = DataValidation(type="list", formula1=options, allow_blank=not column.required)

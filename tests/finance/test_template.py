@@ -42,7 +42,7 @@ def test_template_dropdowns_and_money_formats():
     income = workbook["income"]
     lists = {str(v.sqref).split(":")[0]: v.formula1 for v in income.data_validations.dataValidation}
     assert lists["B2"] == '"contract,pcn_des,federation"'
-    assert lists["D2"] == "=services!$A$2:$A$2001"
+    assert lists["D2"] == "services!$A$2:$A$2001"
     practices = workbook["practices"]
     assert any(v.formula1 == '"yes,no"' for v in practices.data_validations.dataValidation)
     assert income["E2"].number_format == "#,##0.00;-#,##0.00"
