@@ -1,0 +1,74 @@
+"""How figures are shown: whole pounds with thousands separators, a minus sign for losses.
+
+One helper for pounds and one for percent, used by every page, chart and export. Where a total
+is shown beside its parts, ``whole_pounds_adding_up`` rounds the parts so they add up to the
+rounded total (as an accountant would adjust a rounded table).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+MONEY_EXCEL_FORMAT = '"£"#,##0;-"£"#,##0'
+PERCENT_EXCEL_FORMAT = '0.0"%"'
+
+
+def gbp(value: float | None, *, signed: bool = False) -> str:
+    """Whole pounds: 1234.5 -> '£1,235'; -1234.4 -> '-£1,234'; None -> '-'.
+
+    >>> gbp(1234.5), gbp(-1234.4), gbp(0.4), gbp(12, signed=True)
+    ('£1,235', '-£1,234', '£0', '+£12')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pounds = round_half_up(value)
+    if pounds == 0:
+        return "£0"
+    sign = "-" if pounds < 0 else ("+" if signed else "")
+    return f"{sign}£{abs(pounds):,}"
+
+
+def pct(value: float | None, *, decimals: int = 1) -> str:
+    """Percent (5.0 means 5%): 5 -> '5.0%'; None -> '-'.
+
+    >>> pct(5), pct(12.345, decimals=2), pct(None)
+    ('5.0%', '12.35%', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.{decimals}f}%"
+
+
+def round_half_up(value: float) -> int:
+    """Round to whole pounds the way Excel does (half away from zero), not Python's banker's rounding.
+
+    >>> round_half_up(2.5), round_half_up(-2.5), round_half_up(3.49)
+    (3, -3, 3)
+    """
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+
+
+def whole_pounds_adding_up(parts: Sequence[float]) -> list[int]:
+    """Round parts to whole pounds so that they add up to their rounded total (largest remainders).
+
+    >>> whole_pounds_adding_up([0.4, 0.4, 0.4])
+    [1, 0, 0]
+    >>> sum(whole_pounds_adding_up([1.5, 2.5, -0.6])) == round_half_up(1.5 + 2.5 - 0.6)
+    True
+    """
+    values = np.asarray(parts, dtype=float)
+    if values.size == 0:
+        return []
+    target = round_half_up(float(values.sum()))
+    floors = np.floor(values)
+    shortfall = int(target - floors.sum())
+    order = np.argsort(-(values - floors), kind="stable")
+    rounded = floors.astype(int)
+    if shortfall >= 0:
+        rounded[order[:shortfall]] += 1
+    else:
+        rounded[order[::-1][: -shortfall]] -= 1
+    return [int(v) for v in rounded]
