@@ -1,0 +1,306 @@
+"""How fast the engine is at England scale: load + validate (CSV and xlsx) and model runs.
+
+    python bench/engine.py [--practices N] [--out DIR] [--regenerate]
+
+Generates a synthetic federation (bench/generate.py) or reuses the files of an earlier run with
+the same parameters, then prints the figures beside their targets. It measures and reports; it
+never fails on a slow figure (only a crash exits non-zero).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import DEFAULT_OUT, existing_federation, parameters
+from finance.dataset import Dataset
+from finance.load import LoadResult, load_files
+from finance.model import Model
+from finance.scenario import Scenario
+
+T = TypeVar("T")
+REPO = Path(__file__).resolve().parent.parent
+TARGET_CSV_S = 3.0
+TARGET_XLSX_S = 10.0
+TARGET_ALL_MS = 200.0
+TARGET_RATIONAL_MS = 1000.0
+DATASET_TABLES = (
+    "practices",
+    "income",
+    "services",
+    "activity",
+    "federation_costs",
+    "practice_costs",
+)
+
+
+@dataclass(frozen=True)
+class LoadFigures:
+    label: str
+    files: int
+    first_s: float
+    best_s: float
+    rows: int
+    errors: int
+    warnings: int
+    traced_peak_mb: float | None
+    rss_mb: float
+    fresh_rss_mb: tuple[float, float]
+    dataset: Dataset | None
+
+
+@dataclass(frozen=True)
+class ModelFigures:
+    participation: str
+    median_ms: float
+    runs_ms: list[float]
+    rounds: int
+    participants: int
+    surplus_gbp: float
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(action: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def federation_files(args: argparse.Namespace) -> dict[str, list[Path]]:
+    """The generated files, written by a child process so their memory is not counted here."""
+    params = parameters(args.practices, args.services, args.lines_per_practice, args.seed)
+    found = None if args.regenerate else existing_federation(args.out, params, ("csv", "xlsx"))
+    if found is not None:
+        print(f"reusing the files in {args.out} (same parameters; --regenerate to rewrite)")
+        return found
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("generate.py")),
+        "--out",
+        str(args.out),
+    ]
+    for name, value in params.items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    seconds, _ = timed(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
+    print(f"generated the federation in {seconds:.1f} s")
+    found = existing_federation(args.out, params, ("csv", "xlsx"))
+    if found is None:
+        raise RuntimeError(f"bench/generate.py wrote no usable files in {args.out}")
+    return found
+
+
+def rows_read(dataset: Dataset | None) -> int:
+    if dataset is None:
+        return 0
+    return sum(len(getattr(dataset, name)) for name in DATASET_TABLES)
+
+
+def traced_peak_mb(paths: Sequence[Path]) -> float:
+    """Peak of Python-level allocations in one more load (numpy and pandas buffers count,
+    calamine's and DuckDB's native memory does not). Tracing makes the load ~5x slower."""
+    tracemalloc.start()
+    try:
+        load_files(paths)
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+# ru_maxrss of an exec'd child starts at its parent's peak on Linux, so the child reads its own
+# high-water mark (VmHWM) instead.
+PEAK_RSS_CODE = """
+import sys
+from finance.load import load_files
+
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+imported = peak_mb()
+load_files(sys.argv[1:])
+print(imported, peak_mb())
+"""
+
+
+def fresh_process_rss_mb(paths: Sequence[Path]) -> tuple[float, float]:
+    """Peak RSS of a new Python process after importing the engine, and after one load."""
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_CODE, *map(str, paths)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    imported, loaded = done.stdout.split()
+    return float(imported), float(loaded)
+
+
+def measure_load(label: str, paths: Sequence[Path], repeats: int, trace: bool) -> LoadFigures:
+    seconds: list[float] = []
+    result: LoadResult | None = None
+    for _ in range(max(repeats, 1)):
+        result = None  # let the previous load go before the next one is measured
+        took, result = timed(lambda: load_files(paths))
+        seconds.append(took)
+    if result is None:
+        raise RuntimeError("load_files returned nothing")
+    rss = rss_mb()  # before tracemalloc, whose own bookkeeping would inflate it
+    return LoadFigures(
+        label=label,
+        files=len(paths),
+        first_s=seconds[0],
+        best_s=min(seconds),
+        rows=rows_read(result.dataset),
+        errors=len(result.errors),
+        warnings=len(result.warnings),
+        traced_peak_mb=traced_peak_mb(paths) if trace else None,
+        rss_mb=rss,
+        fresh_rss_mb=fresh_process_rss_mb(paths),
+        dataset=result.dataset,
+    )
+
+
+def measure_model(model: Model, scenario: Scenario, runs: int) -> ModelFigures:
+    times_ms: list[float] = []
+    results = model.run(scenario)  # warm-up: DuckDB plans and caches
+    for _ in range(max(runs, 1)):
+        seconds, results = timed(lambda: model.run(scenario))
+        times_ms.append(seconds * 1000)
+    federation = results.federation
+    return ModelFigures(
+        participation=scenario.participation,
+        median_ms=statistics.median(times_ms),
+        runs_ms=times_ms,
+        rounds=federation.rounds,
+        participants=sum(federation.participants.values()),
+        surplus_gbp=federation.surplus_gbp,
+    )
+
+
+def pounds(amount: float) -> str:
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.0f}"
+
+
+def verdict(value: float, target: float) -> str:
+    return "within target" if value < target else "OVER target"
+
+
+def print_load(figures: LoadFigures, target_s: float) -> None:
+    imported, loaded = figures.fresh_rss_mb
+    traced = f"; tracemalloc peak {figures.traced_peak_mb:,.0f} MB" if figures.traced_peak_mb is not None else ""
+    print(
+        f"load+validate {figures.label:<4} ({figures.files} file(s)): "
+        f"best {figures.best_s:.2f} s, first {figures.first_s:.2f} s   "
+        f"target < {target_s:.0f} s: {verdict(figures.best_s, target_s)}"
+    )
+    print(f"    rows read {figures.rows:,}; problems: {figures.errors} errors, {figures.warnings} warnings")
+    print(
+        f"    peak RSS: a fresh process loading it {loaded:,.0f} MB "
+        f"({imported:,.0f} MB after imports); this process so far "
+        f"{figures.rss_mb:,.0f} MB{traced}"
+    )
+
+
+def print_model(figures: ModelFigures, target_ms: float) -> None:
+    runs = ", ".join(f"{ms:.0f}" for ms in figures.runs_ms)
+    print(
+        f"model run '{figures.participation}': median {figures.median_ms:.0f} ms "
+        f"(runs {runs})   target < {target_ms:.0f} ms: "
+        f"{verdict(figures.median_ms, target_ms)}"
+    )
+    print(
+        f"    rounds {figures.rounds}; practice-service pairs with the federation "
+        f"{figures.participants:,}; federation surplus {pounds(figures.surplus_gbp)}"
+    )
+
+
+def machine_load() -> str:
+    """Other work on the machine skews every figure: say how busy it was."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def print_header(args: argparse.Namespace) -> None:
+    print(
+        f"engine benchmark: {args.practices:,} practices, {args.services} services, "
+        f"~{args.lines_per_practice} income lines a practice, seed {args.seed}"
+    )
+    print(
+        f"Python {platform.python_version()}, pandas {pd.__version__}, duckdb {duckdb.__version__}, "
+        f"{platform.machine()}, {os.cpu_count()} cores; {machine_load()}"
+    )
+
+
+def run_benchmark(args: argparse.Namespace) -> None:
+    print_header(args)
+    files = federation_files(args)
+    print(f"peak RSS before loading {rss_mb():,.0f} MB")
+    csv = measure_load("CSV", files["csv"], args.repeats, args.tracemalloc)
+    print_load(csv, TARGET_CSV_S)
+    xlsx = measure_load("xlsx", files["xlsx"], args.repeats, args.tracemalloc)
+    print_load(xlsx, TARGET_XLSX_S)
+    dataset = csv.dataset or xlsx.dataset
+    if dataset is None:
+        print("no dataset loaded (the generated data has errors): model not run")
+        return
+    seconds, model = timed(lambda: Model(dataset))
+    print(f"Model(dataset) (tables into DuckDB): {seconds * 1000:.0f} ms")
+    try:
+        for scenario, target in (
+            (Scenario(), TARGET_ALL_MS),
+            (
+                Scenario(participation="rational", opt_out_tolerance_gbp=0.0),
+                TARGET_RATIONAL_MS,
+            ),
+        ):
+            print_model(measure_model(model, scenario, args.runs), target)
+    finally:
+        model.close()
+    print(f"peak RSS at the end {rss_mb():,.0f} MB; {machine_load()}")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--practices", type=int, default=6500)
+    parser.add_argument("--services", type=int, default=25)
+    parser.add_argument("--lines-per-practice", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--regenerate", action="store_true", help="rewrite the files")
+    parser.add_argument("--repeats", type=int, default=3, help="loads per format")
+    parser.add_argument("--runs", type=int, default=5, help="timed model runs")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="one more traced load per format (slow: tracing makes a load ~5x slower)",
+    )
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    run_benchmark(parse_args(None))
