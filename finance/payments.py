@@ -112,9 +112,9 @@ def import_payments(
         raise UploadError("Choose at least one area: a sub-ICB, PCN or practice code or name.")
     pub = _read_publication(source, filename)
     chosen = pd.Series(False, index=pub.table.index)
-    described = []
+    described, known = [], _areas(pub.table)
     for text in areas:
-        mask, words = _match_area(pub.table, text)
+        mask, words = _match_area(pub.table, known, text)
         chosen |= mask
         described.append(words)
     amounts, problems = _amounts_for(pub, chosen, apportion_pcn)
@@ -311,9 +311,8 @@ def _areas(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
-def _match_area(table: pd.DataFrame, text: str) -> tuple[pd.Series, str]:
+def _match_area(table: pd.DataFrame, areas: pd.DataFrame, text: str) -> tuple[pd.Series, str]:
     """Which practices ``text`` means: a code exactly, else a name exactly, else a unique part of a name."""
-    areas = _areas(table)
     wanted = " ".join(str(text).split()).casefold()
     codes, names = areas["code"].str.casefold(), areas["name"].str.split().str.join(" ").str.casefold()
     found = areas[codes == wanted]
@@ -344,17 +343,19 @@ def _amounts_for(pub: _Publication, chosen: pd.Series, apportion_pcn: bool) -> t
     per_pcn = [h for h, rule in pub.payments if rule.per_pcn]
     problems: list[Problem] = []
     if apportion_pcn and per_pcn:
-        for key in pub.table.loc[chosen & pub.table["pcn_key"].notna(), "pcn_key"].unique():
-            members = pub.table.index[pub.table["pcn_key"] == key]
-            pennies = np.rint(pub.table.loc[members, per_pcn].to_numpy() * 100).astype("int64").sum(axis=0)
-            shares = _share_pennies(pennies, _weights(pub.table.loc[members]))
-            amounts.loc[members, per_pcn] = shares / 100
-            outside = shares[~chosen[members].to_numpy()].sum() / 100
+        paid = np.rint(amounts[per_pcn].to_numpy() * 100).astype("int64")  # pennies: totals stay exact
+        shared, inside = paid.copy(), chosen.to_numpy()
+        for members in pub.table.groupby("pcn_key").indices.values():  # positions of each PCN's practices
+            if not inside[members].any():
+                continue
+            shares = _share_pennies(paid[members].sum(axis=0), _weights(pub.table.iloc[members]))
+            shared[members] = shares
+            outside = shares[~inside[members]].sum() / 100
             if outside:
-                pcn = pub.table.loc[members[0], "pcn"]
                 problems.append(warning(
-                    f"PCN {pcn} has practices outside the chosen area: £{outside:,.2f} of its "
-                    f"£{pennies.sum() / 100:,.2f} PCN payments went to them and was not imported", file=pub.name))  # fmt: skip
+                    f"PCN {pub.table['pcn'].iloc[members[0]]} has practices outside the chosen area: £{outside:,.2f} of its "
+                    f"£{shares.sum() / 100:,.2f} PCN payments went to them and was not imported", file=pub.name))  # fmt: skip
+        amounts[per_pcn] = shared / 100
     return amounts[chosen].assign(practice_code=pub.table.loc[chosen, "practice_code"]), problems
 
 
