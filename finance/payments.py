@@ -3,7 +3,12 @@
 A federation director picks an area (sub-ICB, PCN or practice) and gets ``practices``,
 ``contract_income`` and ``pcn_des_income`` tables for its practices, so nobody retypes what the
 NHS already publishes. Any year's CSV or workbook works: columns are matched by meaning through
-the table in ``payment_columns.csv`` (one row a pattern; first match wins), never by position.
+the table in ``payment_columns.csv``, never by position. Headers are normalised (case, punctuation,
+spaces) and matched in full against each row's pattern, first match winning. ``kind`` is ``field``
+for the columns that identify a practice (the first free column matching a field's rows, in table
+order, claims it: so HEEC's 2022/23 ``CCG NAME`` is the PCN name when a sub-ICB name column exists),
+``income``, ``pass_through`` or ``skip``; ``service`` names the catalogue service a payment pays
+for (blank: core income); ``per_pcn`` marks money paid to one practice on the PCN's behalf.
 
 Choices, so that nothing is dropped or guessed silently:
 
@@ -47,7 +52,7 @@ COLUMNS_TABLE = Path(__file__).with_name("payment_columns.csv")
 REQUIRED = {"practice_code": "practice code", "list_size": "registered list", "weighted_list_size": "weighted list"}
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _NO_PCN = re.compile(r"^\s*(unknown.*|no pcn.*|none|n/?a|-)?\s*$", re.IGNORECASE)
-_KEEP_UPPER = {"NHS", "PCN", "GP", "GPS", "ICB", "CCG", "UK", "HC", "MC", "ST"}
+_KEEP_UPPER = {"NHS", "PCN", "GP", "ICB", "CCG", "UK"}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from finance.errors import UploadError
+from finance.load import load_files
 from finance.payments import (
     _share_pennies,
     column_rules,
@@ -378,18 +379,16 @@ def test_the_command_line_writes_the_set_and_prints_a_summary(tmp_path, capsys):
 
 
 def test_an_imported_area_with_the_sample_catalogue_is_a_valid_set(tmp_path):
-    load = pytest.importorskip("finance.load")
     result = import_payments(SOURCE, ["Harlow North PCN", "F81004"])
     paths = write_upload_set(result, tmp_path)
-    loaded = load.load_files([*paths, CATALOGUE])
+    loaded = load_files([*paths, CATALOGUE])
     assert [str(p) for p in loaded.problems if p.is_error] == []
     assert loaded.dataset is not None
 
 
 def test_the_whole_sample_federation_validates():
-    load = pytest.importorskip("finance.load")
     sample = ROOT / "sample_data"
     files = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".xlsx"))
-    loaded = load.load_files(files)
+    loaded = load_files(files)
     assert [str(p) for p in loaded.problems if p.is_error] == []
     assert loaded.dataset is not None
