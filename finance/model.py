@@ -140,17 +140,32 @@ class Model:
         if not scenarios:
             return []
         with self._lock:
-            self._set_scenarios(scenarios)
-            self._con.execute(sql("lines"))
-            if any(s.participation == "rational" for s in scenarios):
-                self._rational_rounds()
-            self._con.execute("CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * FROM quotes")
+            self._settle(scenarios)
             rows = self._con.execute(sql("result_rows")).df()
             practices = self._con.execute(sql("result_practices")).df()
             services = self._con.execute(sql("result_services")).df()
             federation = self._con.execute(sql("result_federation")).df()
         rows["left_round"] = rows["left_round"].astype("Int64")
         return [_results(scenario, variant, rows, practices, services, federation) for variant, scenario in enumerate(scenarios)]
+
+    def summaries(self, scenarios: Sequence[Scenario]) -> pd.DataFrame:
+        """Headline figures only, one row per scenario (fast for sweeps of many scenarios):
+        fee_income_gbp, overheads_gbp, surplus_gbp, rounds, practices_participating,
+        participations (practice-service pairs), practices_better_off."""
+        if not scenarios:
+            return pd.DataFrame()
+        with self._lock:
+            self._settle(scenarios)
+            summary = self._con.execute(sql("result_summary")).df()
+        return summary.drop(columns="variant")
+
+    def _settle(self, scenarios: Sequence[Scenario]) -> None:
+        """Apply the scenarios, run rational rounds to the end, and keep the final lines."""
+        self._set_scenarios(scenarios)
+        self._con.execute(sql("lines"))
+        if any(s.participation == "rational" for s in scenarios):
+            self._rational_rounds()
+        self._con.execute("CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * FROM quotes")
 
     def _rational_rounds(self) -> None:
         for round_number in range(1, MAX_ROUNDS + 1):
@@ -160,33 +175,36 @@ class Model:
         raise RuntimeError("rational participation did not settle")  # cannot happen: each round removes someone
 
     def _set_scenarios(self, scenarios: Sequence[Scenario]) -> None:
-        table = pd.DataFrame(
-            {
-                "variant": range(len(scenarios)),
-                "contract_factor": [s.income_factor("contract") for s in scenarios],
-                "pcn_des_factor": [s.income_factor("pcn_des") for s in scenarios],
-                "federation_income_factor": [s.income_factor("federation") for s in scenarios],
-                "activity_factor": [1 + s.activity_change_pct / 100 for s in scenarios],
-                "inhouse_cost_factor": [1 + s.inhouse_cost_change_pct / 100 for s in scenarios],
-                "federation_cost_factor": [1 + s.federation_cost_change_pct / 100 for s in scenarios],
-                "overhead_factor": [1 + s.overhead_change_pct / 100 for s in scenarios],
-                "management_fee_pct": pd.array([s.management_fee_pct for s in scenarios], dtype="Float64"),
-                "rational": [s.participation == "rational" for s in scenarios],
-                "opt_out_tolerance_gbp": [float(s.opt_out_tolerance_gbp) for s in scenarios],
-            }
+        """The scenario tables the queries join to: one row per variant, per-service fees, exclusions."""
+        columns = {
+            "contract_factor": [s.income_factor("contract") for s in scenarios],
+            "pcn_des_factor": [s.income_factor("pcn_des") for s in scenarios],
+            "federation_income_factor": [s.income_factor("federation") for s in scenarios],
+            "activity_factor": [1 + s.activity_change_pct / 100 for s in scenarios],
+            "inhouse_cost_factor": [1 + s.inhouse_cost_change_pct / 100 for s in scenarios],
+            "federation_cost_factor": [1 + s.federation_cost_change_pct / 100 for s in scenarios],
+            "overhead_factor": [1 + s.overhead_change_pct / 100 for s in scenarios],
+            "management_fee_pct": [s.management_fee_pct for s in scenarios],
+            "opt_out_tolerance_gbp": [float(s.opt_out_tolerance_gbp) for s in scenarios],
+        }
+        selects = ", ".join(f"unnest(${name}::DOUBLE[]) AS {name}" for name in columns)
+        self._con.execute(
+            f"CREATE OR REPLACE TEMP TABLE scenarios AS SELECT unnest($variant::INTEGER[]) AS variant, {selects}, "
+            "unnest($rational::BOOLEAN[]) AS rational",
+            {"variant": list(range(len(scenarios))), "rational": [s.participation == "rational" for s in scenarios], **columns},
         )
-        fees = pd.DataFrame(
-            [(v, service, float(pct)) for v, s in enumerate(scenarios) for service, pct in s.service_fee_pct.items()],
-            columns=["variant", "service", "fee_pct"],
-        ).astype({"variant": "int64", "service": "object", "fee_pct": "float64"})
-        excluded = pd.DataFrame(
-            [(v, code) for v, s in enumerate(scenarios) for code in s.excluded_practices],
-            columns=["variant", "practice_code"],
-        ).astype({"variant": "int64", "practice_code": "object"})
-        for name, frame in (("scenarios", table), ("scenario_fees", fees), ("scenario_excluded", excluded)):
-            self._con.register(f"{name}_frame", frame)
-            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
-            self._con.unregister(f"{name}_frame")
+        fees = [(v, service, float(pct)) for v, s in enumerate(scenarios) for service, pct in s.service_fee_pct.items()]
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE scenario_fees AS "
+            "SELECT unnest($variant::INTEGER[]) AS variant, unnest($service::VARCHAR[]) AS service, unnest($fee::DOUBLE[]) AS fee_pct",
+            {"variant": [f[0] for f in fees], "service": [f[1] for f in fees], "fee": [f[2] for f in fees]},
+        )
+        excluded = [(v, code) for v, s in enumerate(scenarios) for code in s.excluded_practices]
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE scenario_excluded AS "
+            "SELECT unnest($variant::INTEGER[]) AS variant, unnest($code::VARCHAR[]) AS practice_code",
+            {"variant": [e[0] for e in excluded], "code": [e[1] for e in excluded]},
+        )
 
 
 def run_model(dataset: Dataset, scenario: Scenario | None = None) -> Results:
