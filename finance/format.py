@@ -48,7 +48,7 @@ def round_half_up(value: float) -> int:
     >>> round_half_up(2.5), round_half_up(-2.5), round_half_up(3.49)
     (3, -3, 3)
     """
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
 
 
 def whole_pounds_adding_up(parts: Sequence[float]) -> list[int]:
