@@ -174,14 +174,22 @@ def _read_publication(source: str | Path | bytes, filename: str | None) -> _Publ
     for field, words in REQUIRED.items():
         if field not in fields:
             raise UploadError(f"{name} has no {words} column, so it cannot be imported.")
-    body = [r + [""] * (len(header) - len(r)) for r in rows[header_at + 1 :] if any(c.strip() for c in r)]
-    if not body:
+    width = max(i + 1 for i, h in enumerate(header) if h.strip())
+    numbered = [(header_at + 2 + i, r) for i, r in enumerate(rows[header_at + 1 :]) if any(c.strip() for c in r)]
+    short = next((n for n, r in numbered if len(r) < width), None)
+    if short is not None:  # a cut-short file must not import as zeros
+        raise UploadError(f"{name}, row {short} has fewer cells than the header: the file looks cut short or damaged.")
+    if not numbered:
         raise UploadError(f"{name} has headers but no practices.")
-    raw = pd.DataFrame([r[: len(header)] for r in body], dtype="string")
-    first_row = header_at + 2  # the spreadsheet row of the first practice
-    table = _practice_table(raw, fields, name, first_row)
-    for position, (header_text, _rule) in payments:
-        table[header_text] = _pounds(raw[position], name, header_text, first_row)
+    raw = pd.DataFrame([r[: len(header)] + [""] * (len(header) - len(r)) for _, r in numbered], dtype="string")
+    numbers = [n for n, _ in numbered]  # spreadsheet row of each practice, for messages
+    lists = [header[fields["list_size"]].strip(), header[fields["weighted_list_size"]].strip()]
+    table = _practice_table(raw, fields, name, lists, numbers)
+    amounts = _pounds(raw[[p for p, _ in payments]], name, [h for _, (h, _) in payments], numbers)
+    table = pd.concat([table, amounts], axis=1)[table["practice_code"] != ""].reset_index(drop=True)
+    twice = table["practice_code"][table["practice_code"].duplicated()]
+    if len(twice):
+        raise UploadError(f"{name} lists practice {twice.iloc[0]} twice, so it cannot be imported.")
     return _Publication(name, table, [(h, rule) for _, (h, rule) in payments], problems)
 
 
@@ -200,11 +208,13 @@ def _read_rows(source: str | Path | bytes, filename: str | None) -> tuple[list[l
     if name.lower().endswith(_WORKBOOK_SUFFIXES) or data[:4] == b"PK\x03\x04":
         return _workbook_rows(data, name), name
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # older NHS files are Windows-encoded
+    first_line = text[:5000].splitlines()[0] if text.strip() else ""
+    separator = max(",;\t", key=first_line.count)  # Excel saves ';' in some locales
     try:
-        return list(csv.reader(io.StringIO(text))), name
+        return list(csv.reader(io.StringIO(text), delimiter=separator)), name
     except csv.Error as exc:
         raise UploadError(f"{name} is neither a CSV file nor a workbook that can be read.") from exc
 
@@ -248,7 +258,9 @@ def _map_columns(header: list[str], name: str) -> tuple[dict[str, int], list, li
     return fields, payments, problems
 
 
-def _practice_table(raw: pd.DataFrame, fields: dict[str, int], name: str, first_row: int) -> pd.DataFrame:
+def _practice_table(raw: pd.DataFrame, fields: dict[str, int], name: str, headings: list[str], numbers: list[int]) -> pd.DataFrame:
+    """Who each row is: codes, names, PCN, sub-ICB and the two lists."""
+
     def text(field: str) -> pd.Series:
         return raw[fields[field]].fillna("").str.strip() if field in fields else pd.Series("", index=raw.index, dtype="string")
 
@@ -265,27 +277,23 @@ def _practice_table(raw: pd.DataFrame, fields: dict[str, int], name: str, first_
         "sub_icb_name": text("sub_icb_name"),
         "pcn_name_raw": pcn_name,
         "practice_name_raw": text("practice_name"),
-        "list_size": _pounds(raw[fields["list_size"]], name, "registered list", first_row),
-        "weighted_list_size": _pounds(raw[fields["weighted_list_size"]], name, "weighted list", first_row),
     })  # fmt: skip
-    table = table[codes != ""].reset_index(drop=True)
-    twice = table["practice_code"][table["practice_code"].duplicated()]
-    if len(twice):
-        raise UploadError(f"{name} lists practice {twice.iloc[0]} twice, so it cannot be imported.")
-    return table
+    lists = _pounds(raw[[fields["list_size"], fields["weighted_list_size"]]], name, headings, numbers)
+    return table.assign(list_size=lists.iloc[:, 0], weighted_list_size=lists.iloc[:, 1])
 
 
-def _pounds(cells: pd.Series, name: str, column: str, first_row: int) -> pd.Series:
+def _pounds(cells: pd.DataFrame, name: str, columns: list[str], numbers: list[int]) -> pd.DataFrame:
     """Amounts as published: '1234.5', '£1,234.50', '(12.00)' (negative); blank or '-' is 0."""
-    text = cells.fillna("").str.strip()
-    negative = text.str.fullmatch(r"\(.*\)")
+    text = pd.Series(cells.to_numpy().ravel(), dtype="string").fillna("").str.strip()  # all columns at once
+    negative = text.str.fullmatch(r"\(.*\)").to_numpy(dtype=bool)
     digits = text.str.replace(r"[£,()\s]", "", regex=True).replace({"": "0", "-": "0"})
-    values = pd.to_numeric(digits, errors="coerce").astype("float64")
-    bad = values.isna()
-    if bad.any():
-        at = int(np.flatnonzero(bad.to_numpy())[0])
-        raise UploadError(f"{name}, row {first_row + at} ({column}): '{text.iloc[at]}' is not an amount.")
-    return values.where(~negative.to_numpy(dtype=bool), -values)
+    values = pd.to_numeric(digits, errors="coerce").to_numpy(dtype="float64")
+    bad = np.flatnonzero(np.isnan(values))
+    if bad.size:
+        row, column = divmod(int(bad[0]), cells.shape[1])
+        raise UploadError(f"{name}, row {numbers[row]} ({columns[column]}): '{text.iloc[bad[0]]}' is not an amount.")
+    values = np.where(negative, -values, values).reshape(cells.shape)
+    return pd.DataFrame(values, columns=columns, index=cells.index)
 
 
 def tidy_name(name: str) -> str:

@@ -232,6 +232,26 @@ def test_a_file_that_is_not_a_payments_file_gets_one_sentence(content, filename,
         import_payments(content, ["07H"], filename=filename)
 
 
+def test_a_file_cut_short_is_not_imported_as_zeros():
+    data = SOURCE.read_bytes()
+    with pytest.raises(UploadError, match=r"row \d+ has fewer cells than the header: the file looks cut short"):
+        import_payments(data[: len(data) // 2], ["07H"], filename="payments.csv")
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-16"),  # Excel's "Unicode text"
+        lambda text: pd.read_csv(io.StringIO(text), dtype=str).to_csv(sep=";", index=False).encode(),  # Excel, comma-decimal locale
+        lambda text: text.encode("utf-8"),  # no BOM
+    ],
+)
+def test_other_csv_encodings_and_separators_import_the_same(imported, encode):
+    result = import_payments(encode(SOURCE.read_text(encoding="utf-8-sig")), ["07H"], filename="payments.csv")
+    pd.testing.assert_frame_equal(result.practices, imported.practices)
+    pd.testing.assert_frame_equal(income(result), income(imported))
+
+
 def test_a_missing_file_is_an_upload_error(tmp_path):
     with pytest.raises(UploadError, match="could not be opened"):
         import_payments(tmp_path / "nope.csv", ["07H"])
