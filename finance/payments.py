@@ -112,7 +112,7 @@ def import_payments(
     apportion_pcn: bool = True,
 ) -> PaymentsImport:
     """The upload set for the practices of ``areas`` (codes or names; several are combined)."""
-    areas = [a for a in areas if str(a).strip()]
+    areas = [a for a in ([areas] if isinstance(areas, str) else areas) if str(a).strip()]
     if not areas:
         raise UploadError("Choose at least one area: a sub-ICB, PCN or practice code or name.")
     pub = _read_publication(source, filename)
