@@ -213,8 +213,10 @@ def service_income(
         }
     )
     lines = pd.concat([main, adjust], ignore_index=True)
-    # Some service-specific lines arrive untagged: they count as core income.
-    lines.loc[rng.random(len(lines)) < 0.03, "service"] = -1
+    # For ~3% of pairs the practice did not tag the service on any of its lines: core income.
+    # (Untagging whole pairs, not single lines, keeps a clawback from standing alone.)
+    untagged = rng.random(len(pairs)) < 0.03
+    lines.loc[np.concatenate([untagged, untagged[pick]]), "service"] = -1
     return lines
 
 
