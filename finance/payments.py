@@ -141,15 +141,23 @@ def list_areas(source: str | Path | bytes, *, filename: str | None = None) -> pd
     return table.loc[table["kind"] != "practice", ["kind", "code", "name", "practices"]].reset_index(drop=True)
 
 
+def upload_set_files(result: PaymentsImport) -> dict[str, bytes]:
+    """The upload set as CSV files in memory: {"practices.csv": b"...", ...} (for the app)."""
+    return {
+        f"{name}.csv": getattr(result, name).to_csv(index=False).encode("utf-8")
+        for name in ("practices", "contract_income", "pcn_des_income")
+    }
+
+
 def write_upload_set(result: PaymentsImport, out_dir: str | Path) -> list[Path]:
     """Writes practices.csv, contract_income.csv, pcn_des_income.csv (UTF-8) and returns the paths."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name in ("practices", "contract_income", "pcn_des_income"):
-            path = out / f"{name}.csv"
-            getattr(result, name).to_csv(path, index=False, encoding="utf-8")
+        for name, content in upload_set_files(result).items():
+            path = out / name
+            path.write_bytes(content)
             paths.append(path)
     except OSError as exc:
         raise UploadError(f"Could not write the upload set to {out}: {exc.strerror or exc}.") from exc

@@ -1,0 +1,48 @@
+"""About: the model in plain words, and where the data comes from."""
+
+import streamlit as st
+
+from ui.components import intro
+
+intro("About this tool", "What the figures mean, how they are worked out, and where the sample data comes from.")
+st.markdown(
+    """
+### The question
+For every practice and every service: does the practice keep more by **delivering the service itself**, or by
+**letting the federation deliver it at scale**, after the federation's delivery costs and its **management fee**?
+And for the federation: with those fees, and with the practices that would rationally stay, does it **cover its overheads**?
+Every figure is in **pounds per year**.
+
+### How it is worked out
+- **In-house margin** = the practice's income for the service − its own cost (cost per unit × units + its fixed cost).
+- **Federation return** = the same income − the federation's delivery cost for that practice − the management fee.
+  The federation's delivery cost is its cost per unit × the practice's units, plus a share of the federation's fixed cost
+  for the service, shared in proportion to units among the practices using it.
+- **Advantage** = federation return − in-house margin. Positive: the practice is better off with the federation.
+- **Break-even fee** = the highest fee at which the practice is no worse off with the federation.
+- **Federation surplus** = the fees from practices using its services − its central overheads. Delivery costs are passed
+  through at cost; fees are what pay the overheads.
+- **Participation.** *All members*: every member uses every service. *Rational*: a practice leaves a service when it would
+  lose more than the **opt-out tolerance** ("the ball park"); because the fixed cost is then shared among fewer practices,
+  one departure can start a cascade, which the model follows round by round until nobody else leaves.
+- A practice's **result** = its core income (income with no service attached) + each service's margin (or federation return,
+  where it uses the federation) − its running costs; **per partner** divides by full-time-equivalent partners.
+
+### The what-if sidebar
+The sliders change the uploaded figures by a percentage: income by stream, activity, in-house costs, the federation's costs
+and its overheads; one management fee can replace each service's own; practices can be excluded. Nothing you change here
+alters your files.
+
+### Data
+- **Your uploads** stay in your own browser session and are never shown to anyone else. Load them on the **Data** page
+  (download the template there); every problem in a file is listed with its sheet and cell.
+- **The sample federation** is 30 practices of West Essex (sub-ICB 07H) with their real payments from *NHS Payments to
+  General Practice, England, 2022-23* (NHS Digital). Its service catalogue, unit costs, federation overheads and practice
+  costs are **assumptions** worked from published pay rates and on-costs; see `sample_data/README.md`.
+  Contains public sector information licensed under the Open Government Licence v3.0.
+
+### Indicative only
+This is a planning tool. The results depend on the costs and activity you enter; check them with your accountant before
+a contract decision.
+"""
+)

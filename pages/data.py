@@ -1,0 +1,86 @@
+"""Data: upload files, see what is wrong or what is loaded, start from NHS payments, get the template."""
+
+import pandas as pd
+import streamlit as st
+
+from finance.format import gbp
+from finance.read import Upload
+from finance.template import template_workbook
+from ui import payments_import, state, upload_report
+from ui.components import intro, money_table
+
+intro(
+    "Your data",
+    "Upload your spreadsheets here: they are checked at once, every problem is listed with its file, sheet and cell, "
+    "and when the set is complete and valid every page switches to it (the data already loaded stays until then).",
+)
+data = state.loaded()
+if data.is_sample:
+    st.info(
+        "You are looking at the **sample federation**. Upload your own files below, or start from the NHS payments for your area.", icon="ℹ️"
+    )
+
+st.subheader("Upload your files")
+left, right = st.columns([3, 2])
+with left:
+    files = st.file_uploader(
+        "Excel workbooks (.xlsx) or CSV files: practices, income (contract, PCN DES, federation), services, and optionally activity, "
+        "federation costs and practice costs",
+        accept_multiple_files=True,
+        key="uploader",
+    )
+    combine = st.checkbox(
+        "Add these files to the data loaded now (a file with the same name as a loaded one replaces it)",
+        key="combine_uploads",
+        help="For example: start from the NHS payments for your area, then add your own services, federation_costs and practice_costs files.",
+    )
+with right:
+    st.markdown("**The template** has a sheet per table, the rules for every column, example rows and dropdowns.")
+    st.download_button(
+        "Download the blank template (.xlsx)",
+        data=template_workbook(),
+        file_name="gp-federation-finance-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    if not data.is_sample and st.button("Go back to the sample federation"):
+        state.reset_to_sample()
+        st.session_state.pop("upload_report", None)
+        st.rerun()
+
+uploads = tuple(Upload(f.name, f.getvalue()) for f in files or [])
+signature = (state.uploads_signature(uploads), combine)
+if not uploads:
+    st.session_state.pop("uploads_checked", None)
+elif st.session_state.get("uploads_checked") != signature:
+    st.session_state["uploads_checked"] = signature
+    candidate = uploads
+    if combine:
+        kept = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads})
+        candidate = kept + uploads
+    with st.spinner(f"Checking {len(candidate)} file{'s' if len(candidate) != 1 else ''}…"):
+        result = state.validate(candidate)
+    st.session_state["upload_report"] = (result, data.label)
+    if result.ok:
+        state.replace_data(result, candidate, "Your files: " + ", ".join(u.name for u in candidate))
+        st.rerun()
+
+if "upload_report" in st.session_state:
+    result, previous = st.session_state["upload_report"]
+    upload_report.show(result, previous)
+
+payments_import.show()
+
+st.subheader("What is loaded now")
+summary = data.dataset.summary()
+a, b, c, d = st.columns(4)
+a.metric("Practices", f"{summary['practices']:,}", help=f"{summary['members']} are federation members")
+b.metric("PCNs", f"{summary['pcns']:,}")
+c.metric("Services", f"{summary['services']:,}")
+d.metric("Overheads", gbp(summary["overheads_gbp"]))
+streams = {"contract": "Contract (GMS/PMS/APMS)", "pcn_des": "PCN DES", "federation": "Federation services"}
+income = summary["income_by_stream_gbp"]
+money_table(
+    pd.DataFrame({"Income stream": [streams[s] for s in income], "Income a year": list(income.values())}),
+    money=["Income a year"],
+)
+st.caption(f"{data.label}. Files: " + ", ".join(summary["files"]))

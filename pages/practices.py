@@ -1,0 +1,70 @@
+"""Practices: the partner's page, one practice at a time."""
+
+import streamlit as st
+
+from finance import views
+from finance.format import gbp, pct
+from ui import charts, state
+from ui.components import data_badge, intro, money_table
+
+intro(
+    "Practice view",
+    "For one practice: what each service earns in-house against what the federation would return, and the practice's result both ways; "
+    "a positive advantage (blue) means the practice keeps more by letting the federation deliver.",
+)
+data = state.loaded()
+data_badge(data.label, data.is_sample)
+results = state.results()
+practices = results.practices.sort_values("practice_name")
+names = dict(zip(practices["practice_code"], practices["practice_name"], strict=True))
+code = st.selectbox("Practice", list(names), format_func=lambda c: f"{names[c]} ({c})", key="practice")
+practice = results.practices.set_index("practice_code").loc[code]
+
+lines = views.practice_result_lines(results, code)
+inhouse, with_federation = int(lines["all_inhouse_gbp"].iloc[-1]), int(lines["with_federation_gbp"].iloc[-1])
+a, b, c, d = st.columns(4)
+a.metric("Result all in-house", gbp(inhouse))
+b.metric("Result with the federation", gbp(with_federation), delta=gbp(with_federation - inhouse, signed=True))
+partners = practice["partners_fte"]
+if partners and partners > 0:
+    c.metric(
+        "Per partner all in-house", gbp(practice["result_all_inhouse_per_partner_gbp"]), help=f"{partners:g} full-time-equivalent partners"
+    )
+    d.metric("Per partner with the federation", gbp(practice["result_with_federation_per_partner_gbp"]))
+else:
+    c.caption("Add partners_fte to the practices table to see the result per partner.")
+if not practice["federation_member"]:
+    st.warning("This practice is not a federation member: the federation figures are its quote to join.")
+
+st.plotly_chart(charts.practice_bridge(views.practice_bridge(results, code), names[code]), key="practice_bridge")
+
+st.subheader("Service by service")
+services = views.practice_services(results, code)
+services["participates"] = services["participates"].map({True: "Yes", False: "No"})
+money_table(
+    services.drop(columns=["units"]),
+    money=["income_gbp", "inhouse_margin_gbp", "federation_return_gbp", "advantage_gbp"],
+    percent=["breakeven_fee_pct", "fee_pct"],
+    rename={
+        "service": "Service",
+        "income_gbp": "Income",
+        "inhouse_margin_gbp": "In-house margin",
+        "federation_return_gbp": "Federation return",
+        "advantage_gbp": "Advantage",
+        "breakeven_fee_pct": "Break-even fee",
+        "fee_pct": "Fee charged",
+        "participates": "Uses the federation",
+        "status": "Status",
+    },
+)
+st.caption(
+    "Break-even fee: the highest fee at which this practice is no worse off with the federation. "
+    f"Where it is above the fee charged, the federation pays the practice more than doing it in-house. Fee shown as {pct(10)} means 10%."
+)
+
+st.subheader("The result both ways")
+money_table(
+    lines,
+    money=["all_inhouse_gbp", "with_federation_gbp"],
+    rename={"line": "", "all_inhouse_gbp": "All in-house", "with_federation_gbp": "With the federation"},
+)

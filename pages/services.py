@@ -1,0 +1,51 @@
+"""Services: who uses the federation for what, and where scale pays."""
+
+import streamlit as st
+
+from finance import views
+from ui import charts, state
+from ui.components import data_badge, intro, money_table
+
+intro(
+    "Service view",
+    "For each service: how many practices use the federation, the volume and fees, whether the federation's cost per unit beats "
+    "practices' own at each size, and each practice's break-even fee against the fee charged.",
+)
+data = state.loaded()
+data_badge(data.label, data.is_sample)
+results = state.results()
+
+summary = views.service_summary(results)
+summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str)
+money_table(
+    summary.drop(columns=["eligible"]),
+    money=["income_gbp", "fee_income_gbp", "federation_cost_per_unit_gbp", "participants_advantage_gbp"],
+    percent=["fee_pct"],
+    rename={
+        "service": "Service",
+        "participants": "Practices using the federation",
+        "units": "Units (all practices)",
+        "federation_units": "Units via the federation",
+        "income_gbp": "Service income",
+        "fee_pct": "Fee charged",
+        "fee_income_gbp": "Fee income",
+        "federation_cost_per_unit_gbp": "Federation cost per unit",
+        "participants_advantage_gbp": "Users' total advantage",
+    },
+)
+
+service = st.selectbox("Service", list(summary["service"]), key="service")
+scale = views.service_scale(results, service)
+if scale.empty:
+    st.info(f"No practice has activity for {service}, so there is no cost per unit to compare.")
+else:
+    st.plotly_chart(charts.service_scale(scale, service), key="service_scale")
+    st.caption(
+        "Each dot is a practice doing the service itself; the blue line is what the federation charges it per unit at scale (its quote if it has left)."
+    )
+
+fees = views.breakeven_fees(results)
+if fees.empty:
+    st.info("No practice has income for a service, so there are no break-even fees.")
+else:
+    st.plotly_chart(charts.breakeven_strip(fees), key="breakeven_strip")

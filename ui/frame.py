@@ -1,0 +1,30 @@
+"""The app's frame: page config, navigation over pages/, the what-if sidebar on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import sidebar, state
+
+PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
+PAGES = (
+    # title, file, icon
+    ("Overview", "overview.py", "📊"),
+    ("Practices", "practices.py", "🏥"),
+    ("Services", "services.py", "🩺"),
+    ("Data", "data.py", "📁"),
+    ("About", "about.py", "ℹ️"),
+)
+
+
+def run(start: str = "Overview") -> None:
+    """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
+    st.set_page_config(page_title="GP federation finance", page_icon="🏥", layout="wide")
+    navigation = st.navigation(
+        [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
+    )
+    data = state.loaded()
+    sidebar.show(data.dataset, data.average_fee_pct)
+    navigation.run()

@@ -1,0 +1,108 @@
+"""The what-if controls, on every page: one scenario per session, read by every chart.
+
+Labels are fixed (users and tests rely on them). Values live in st.session_state under the keys
+below, so they survive page changes; ``Reset scenario`` puts them back to the defaults.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from finance.dataset import Dataset
+from finance.scenario import Scenario
+
+CHANGE_SLIDERS = (
+    # label, session key, what it changes (help text)
+    ("Contract income change (%)", "contract_income_change", "GMS/PMS contract income: global sum, QOF, enhanced services."),
+    ("PCN DES income change (%)", "pcn_des_income_change", "Network Contract DES income: enhanced access, care home premium, ARRS."),
+    ("Federation income change (%)", "federation_income_change", "Income for services commissioned through the federation."),
+    ("Activity change (%)", "activity_change", "Every practice's units of every service."),
+    ("In-house cost change (%)", "inhouse_cost_change", "Practices' own cost per unit and fixed cost (e.g. a pay award)."),
+    ("Federation cost change (%)", "federation_cost_change", "The federation's delivery cost per unit and fixed cost."),
+    ("Overhead change (%)", "overhead_change", "The federation's central overheads that fees must pay for."),
+)
+DEFAULTS = {
+    **{key: 0 for _, key, _ in CHANGE_SLIDERS},
+    "one_fee": False,
+    "management_fee": 10.0,
+    "participation": "All members",
+    "opt_out_tolerance": 0,
+    "excluded_practices": [],
+}
+PARTICIPATION = {"All members": "all", "Rational": "rational"}
+
+
+def reset() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+
+
+def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
+    """Draw the controls in the sidebar and return the scenario they describe."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    if average_fee_pct is not None and "fee_default_set" not in st.session_state:
+        st.session_state["management_fee"] = round(average_fee_pct * 2) / 2
+        st.session_state["fee_default_set"] = True
+
+    sidebar = st.sidebar
+    sidebar.header("What if…")
+    sidebar.caption("Every figure on every page follows these. Changes are in percent of the uploaded figures.")
+    for label, key, help_text in CHANGE_SLIDERS:
+        sidebar.slider(label, min_value=-50, max_value=50, step=1, key=key, help=help_text)
+    one_fee = sidebar.checkbox("One fee for every service", key="one_fee", help="Replace each service's management fee with one fee.")
+    sidebar.slider(
+        "Management fee (%)",
+        min_value=0.0,
+        max_value=40.0,
+        step=0.5,
+        key="management_fee",
+        disabled=not one_fee,
+        help="The share of a practice's service income the federation keeps. Used when 'One fee for every service' is ticked.",
+    )
+    sidebar.radio(
+        "Participation",
+        list(PARTICIPATION),
+        key="participation",
+        horizontal=True,
+        help="All members: every member uses every service. Rational: practices leave services that pay them less than in-house.",
+    )
+    sidebar.number_input(
+        "Opt-out tolerance (£)",
+        min_value=0,
+        max_value=1_000_000,
+        step=500,
+        key="opt_out_tolerance",
+        help="Under Rational, a practice stays while it loses no more than this on a service (the 'ball park').",
+    )
+    names = dict(zip(dataset.practices["practice_code"], dataset.practices["practice_name"], strict=True))
+    sidebar.multiselect(
+        "Excluded practices",
+        options=list(names),
+        key="excluded_practices",
+        format_func=lambda code: f"{names.get(code, code)} ({code})",
+        help="Practices that use no federation service in this scenario.",
+    )
+    sidebar.button("Reset scenario", on_click=reset, use_container_width=True)
+    scenario = scenario_from_state(st.session_state)
+    st.session_state["scenario"] = scenario
+    return scenario
+
+
+def scenario_from_state(values) -> Scenario:
+    """The widgets' values as a finance Scenario."""
+    return Scenario(
+        income_change_pct={
+            "contract": float(values["contract_income_change"]),
+            "pcn_des": float(values["pcn_des_income_change"]),
+            "federation": float(values["federation_income_change"]),
+        },
+        activity_change_pct=float(values["activity_change"]),
+        inhouse_cost_change_pct=float(values["inhouse_cost_change"]),
+        federation_cost_change_pct=float(values["federation_cost_change"]),
+        overhead_change_pct=float(values["overhead_change"]),
+        management_fee_pct=float(values["management_fee"]) if values["one_fee"] else None,
+        participation=PARTICIPATION[values["participation"]],
+        opt_out_tolerance_gbp=float(values["opt_out_tolerance"]),
+        excluded_practices=tuple(values["excluded_practices"]),
+    )
