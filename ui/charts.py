@@ -101,12 +101,16 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
     fig.add_trace(
         go.Scatter(
             x=points["fee_pct"],
-            y=points["practices_participating"],
-            name="Practices using the federation",
+            y=points["participations"],
+            name="Services used (practice × service)",
             mode="lines",
             line={"color": "#E69F00", "width": 2, "dash": "dot", "shape": "hv"},
             yaxis="y2",
-            hovertemplate="Fee %{x:.1f}%<br>%{y} practices use at least one service<extra></extra>",
+            customdata=points[["practices_participating", "practices_better_off"]].to_numpy(),
+            hovertemplate=(
+                "Fee %{x:.1f}%<br>%{y} practice × service pairs use the federation<br>"
+                "%{customdata[0]} practices use at least one service; %{customdata[1]} are better off<extra></extra>"
+            ),
         )
     )
     fig.add_hline(y=0, line={"color": "#425563", "width": 1})
@@ -142,10 +146,17 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
         fig.add_annotation(x=current_fee, yref="paper", y=1.0, text=current_label, showarrow=False, yshift=10, bgcolor="white")
     fig.update_layout(
         yaxis={"title": "Federation surplus (£ a year)", **MONEY_AXIS},
-        yaxis2={"title": "Practices using the federation", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
+        yaxis2={
+            "title": "Services used (practice × service)",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "tickformat": "d",
+        },
         xaxis={"title": "One management fee for every service (%)", "ticksuffix": "%"},
     )
-    return _layout(fig, "Fee sweep: federation surplus and practices staying, by management fee (rational participation)", height=460)
+    return _layout(fig, "Fee sweep: federation surplus and services kept, by management fee (rational participation)", height=460)
 
 
 def practice_bridge(bridge: pd.DataFrame, practice_name: str) -> go.Figure:

@@ -11,17 +11,17 @@ from ui import sidebar, state
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
 PAGES = (
     # title, file, icon
-    ("Overview", "overview.py", "📊"),
-    ("Practices", "practices.py", "🏥"),
-    ("Services", "services.py", "🩺"),
-    ("Data", "data.py", "📁"),
-    ("About", "about.py", "ℹ️"),
+    ("Overview", "overview.py", ":material/dashboard:"),
+    ("Practices", "practices.py", ":material/local_hospital:"),
+    ("Services", "services.py", ":material/medical_services:"),
+    ("Data", "data.py", ":material/upload_file:"),
+    ("About", "about.py", ":material/info:"),
 )
 
 
 def run(start: str = "Overview") -> None:
     """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
-    st.set_page_config(page_title="GP federation finance", page_icon="🏥", layout="wide")
+    st.set_page_config(page_title="GP federation finance", page_icon=":material/local_hospital:", layout="wide")
     navigation = st.navigation(
         [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
     )
