@@ -1,27 +1,25 @@
 -- The federation's figures for every line, given who uses the federation now (MODEL.md):
--- a participant's share of the fixed cost is u / U over the participants; a practice outside is
--- quoted as if it joined (U + u). When U is 0 the fixed cost is shared by income, then equally.
--- Fees are charged on positive service income only (a federation does not pay a fee back).
+-- a participant's share of the fixed cost is u / U over the participants (U = the pool's units);
+-- a practice outside is quoted as if it joined (U + u). When that is 0 the fixed cost is shared by
+-- income, and equally when that is 0 too. Fees are charged on positive service income only (a
+-- federation does not pay a fee back on a net clawback).
 CREATE OR REPLACE TEMP VIEW quotes AS
-WITH current_lines AS (
-    SELECT *, eligible AND left_round IS NULL AS participates FROM lines
+WITH pooled AS (
+    SELECT *,
+           eligible AND left_round IS NULL AS participates,
+           sum(CASE WHEN eligible AND left_round IS NULL THEN units ELSE 0.0 END) OVER pool                  AS pool_units,
+           sum(CASE WHEN eligible AND left_round IS NULL THEN greatest(income_gbp, 0.0) ELSE 0.0 END) OVER pool AS pool_income,
+           sum(CASE WHEN eligible AND left_round IS NULL THEN 1 ELSE 0 END) OVER pool                      AS pool_size
+    FROM lines
+    WINDOW pool AS (PARTITION BY variant, service)
 ),
-pools AS (
-    SELECT variant,
-           service,
-           coalesce(sum(units) FILTER (WHERE participates), 0.0)                  AS pool_units,
-           coalesce(sum(greatest(income_gbp, 0.0)) FILTER (WHERE participates), 0.0) AS pool_income,
-           count(*) FILTER (WHERE participates)                                   AS pool_size
-    FROM current_lines
-    GROUP BY ALL
-),
-shared AS (
-    SELECT c.*,
-           p.pool_units  + CASE WHEN c.participates THEN 0.0 ELSE c.units END                   AS group_units,
-           p.pool_income + CASE WHEN c.participates THEN 0.0 ELSE greatest(c.income_gbp, 0.0) END AS group_income,
-           p.pool_size   + CASE WHEN c.participates THEN 0 ELSE 1 END                           AS group_size
-    FROM current_lines AS c
-    JOIN pools AS p USING (variant, service)
+grouped AS (
+    -- The group a line's fixed-cost share is worked over: the pool, plus the practice if it is outside.
+    SELECT *,
+           pool_units  + CASE WHEN participates THEN 0.0 ELSE units END                      AS group_units,
+           pool_income + CASE WHEN participates THEN 0.0 ELSE greatest(income_gbp, 0.0) END AS group_income,
+           pool_size   + CASE WHEN participates THEN 0 ELSE 1 END                            AS group_size
+    FROM pooled
 ),
 costed AS (
     SELECT *,
@@ -33,7 +31,7 @@ costed AS (
                    ELSE 1.0 / group_size
                END AS federation_delivery_cost_gbp,
            fee_pct / 100.0 * greatest(income_gbp, 0.0) AS management_fee_gbp
-    FROM shared
+    FROM grouped
 )
 SELECT *,
        income_gbp - federation_delivery_cost_gbp - management_fee_gbp AS federation_return_gbp,
