@@ -51,18 +51,21 @@ def round_half_up(value: float) -> int:
     return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
 
 
-def whole_pounds_adding_up(parts: Sequence[float]) -> list[int]:
-    """Round parts to whole pounds so that they add up to their rounded total (largest remainders).
+def whole_pounds_adding_up(parts: Sequence[float], total: int | None = None) -> list[int]:
+    """Round parts to whole pounds so that they add up to their rounded total (largest remainders),
+    or to ``total`` when the total shown is fixed elsewhere.
 
     >>> whole_pounds_adding_up([0.4, 0.4, 0.4])
     [1, 0, 0]
     >>> sum(whole_pounds_adding_up([1.5, 2.5, -0.6])) == round_half_up(1.5 + 2.5 - 0.6)
     True
+    >>> whole_pounds_adding_up([10.4, 20.4], total=31)
+    [11, 20]
     """
     values = np.asarray(parts, dtype=float)
     if values.size == 0:
         return []
-    target = round_half_up(float(values.sum()))
+    target = round_half_up(float(values.sum())) if total is None else int(total)
     floors = np.floor(values)
     shortfall = int(target - floors.sum())
     order = np.argsort(-(values - floors), kind="stable")
@@ -70,5 +73,5 @@ def whole_pounds_adding_up(parts: Sequence[float]) -> list[int]:
     if shortfall >= 0:
         rounded[order[:shortfall]] += 1
     else:
-        rounded[order[::-1][: -shortfall]] -= 1
+        rounded[order[::-1][:-shortfall]] -= 1
     return [int(v) for v in rounded]
