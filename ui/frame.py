@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import share, sidebar, state
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
 PAGES = (
@@ -26,5 +26,8 @@ def run(start: str = "Overview") -> None:
         [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
     )
     data = state.loaded()
-    sidebar.show(data.dataset, data.average_fee_pct)
+    share.read_link_once(set(data.dataset.practices["practice_code"]), data.dataset.fingerprint)
+    scenario = sidebar.show(data.dataset, data.average_fee_pct)
+    share.write_link(scenario, data.dataset.fingerprint)
+    share.show_note()
     navigation.run()

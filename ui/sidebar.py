@@ -32,9 +32,57 @@ DEFAULTS = {
 PARTICIPATION = {"All members": "all", "Rational": "rational"}
 
 
+SLIDER_RANGE = (-50, 50)
+FEE_RANGE = (0.0, 40.0)
+# Per-service fees have no control in the sidebar: a scenario loaded from a link or a saved option
+# may carry them, and they are kept (and shown) until the scenario is reset.
+SERVICE_FEES_KEY = "scenario_service_fees"
+
+
 def reset() -> None:
     for key, value in DEFAULTS.items():
         st.session_state[key] = list(value) if isinstance(value, list) else value
+    st.session_state.pop(SERVICE_FEES_KEY, None)
+
+
+def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
+    """Set the controls to a scenario (from a saved option or a link); returns notes on anything
+    the controls cannot show exactly (values beyond a slider's range, unknown practices)."""
+    notes = []
+    values = {
+        "contract_income_change": scenario.income_change_pct.get("contract", 0.0),
+        "pcn_des_income_change": scenario.income_change_pct.get("pcn_des", 0.0),
+        "federation_income_change": scenario.income_change_pct.get("federation", 0.0),
+        "activity_change": scenario.activity_change_pct,
+        "inhouse_cost_change": scenario.inhouse_cost_change_pct,
+        "federation_cost_change": scenario.federation_cost_change_pct,
+        "overhead_change": scenario.overhead_change_pct,
+    }
+    labels = {key: label for label, key, _ in CHANGE_SLIDERS}
+    for key, value in values.items():
+        whole = int(round(min(max(value, SLIDER_RANGE[0]), SLIDER_RANGE[1])))
+        if whole != value:
+            notes.append(f"{labels[key]} is {value:g} in the scenario; the slider shows {whole}")
+        st.session_state[key] = whole
+    st.session_state["one_fee"] = scenario.management_fee_pct is not None
+    if scenario.management_fee_pct is not None:
+        fee = min(max(round(scenario.management_fee_pct * 2) / 2, FEE_RANGE[0]), FEE_RANGE[1])
+        if fee != scenario.management_fee_pct:
+            notes.append(f"the management fee is {scenario.management_fee_pct:g}% in the scenario; the slider shows {fee:g}%")
+        st.session_state["management_fee"] = fee
+    st.session_state["participation"] = next(k for k, v in PARTICIPATION.items() if v == scenario.participation)
+    st.session_state["opt_out_tolerance"] = int(round(scenario.opt_out_tolerance_gbp))
+    known = [c for c in scenario.excluded_practices if c in practice_codes]
+    if len(known) < len(scenario.excluded_practices):
+        missing = sorted(set(scenario.excluded_practices) - set(known))
+        notes.append(f"excluded practices not in the data loaded now were left out: {', '.join(missing)}")
+    st.session_state["excluded_practices"] = known
+    if scenario.service_fee_pct:
+        st.session_state[SERVICE_FEES_KEY] = dict(scenario.service_fee_pct)
+    else:
+        st.session_state.pop(SERVICE_FEES_KEY, None)
+    st.session_state["fee_default_set"] = True
+    return notes
 
 
 def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
@@ -83,7 +131,11 @@ def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
         format_func=lambda code: f"{names.get(code, code)} ({code})",
         help="Practices that use no federation service in this scenario.",
     )
-    sidebar.button("Reset scenario", on_click=reset, use_container_width=True)
+    service_fees = st.session_state.get(SERVICE_FEES_KEY)
+    if service_fees:
+        listed = ", ".join(f"{name} {fee:g}%" for name, fee in service_fees.items())
+        sidebar.caption(f"This scenario also sets fees for single services ({listed}); they win over the fee above. Reset clears them.")
+    sidebar.button("Reset scenario", on_click=reset, width="stretch")
     scenario = scenario_from_state(st.session_state)
     st.session_state["scenario"] = scenario
     return scenario
@@ -105,4 +157,5 @@ def scenario_from_state(values) -> Scenario:
         participation=PARTICIPATION[values["participation"]],
         opt_out_tolerance_gbp=float(values["opt_out_tolerance"]),
         excluded_practices=tuple(values["excluded_practices"]),
+        service_fee_pct=dict(values.get(SERVICE_FEES_KEY) or {}),
     )
