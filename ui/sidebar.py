@@ -60,7 +60,7 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
     }
     labels = {key: label for label, key, _ in CHANGE_SLIDERS}
     for key, value in values.items():
-        whole = int(round(min(max(value, SLIDER_RANGE[0]), SLIDER_RANGE[1])))
+        whole = round(min(max(value, SLIDER_RANGE[0]), SLIDER_RANGE[1]))
         if whole != value:
             notes.append(f"{labels[key]} is {value:g} in the scenario; the slider shows {whole}")
         st.session_state[key] = whole
@@ -71,7 +71,7 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
             notes.append(f"the management fee is {scenario.management_fee_pct:g}% in the scenario; the slider shows {fee:g}%")
         st.session_state["management_fee"] = fee
     st.session_state["participation"] = next(k for k, v in PARTICIPATION.items() if v == scenario.participation)
-    st.session_state["opt_out_tolerance"] = int(round(scenario.opt_out_tolerance_gbp))
+    st.session_state["opt_out_tolerance"] = round(scenario.opt_out_tolerance_gbp)
     known = [c for c in scenario.excluded_practices if c in practice_codes]
     if len(known) < len(scenario.excluded_practices):
         missing = sorted(set(scenario.excluded_practices) - set(known))
