@@ -141,10 +141,10 @@ class Model:
             return []
         with self._lock:
             self._settle(scenarios)
-            rows = self._con.execute(sql("result_rows")).df()
-            practices = self._con.execute(sql("result_practices")).df()
-            services = self._con.execute(sql("result_services")).df()
-            federation = self._con.execute(sql("result_federation")).df()
+            rows = self._frame("result_rows")
+            practices = self._frame("result_practices")
+            services = self._frame("result_services")
+            federation = self._frame("result_federation")
         rows["left_round"] = rows["left_round"].astype("Int64")
         return [_results(scenario, variant, rows, practices, services, federation) for variant, scenario in enumerate(scenarios)]
 
@@ -156,8 +156,12 @@ class Model:
             return pd.DataFrame()
         with self._lock:
             self._settle(scenarios)
-            summary = self._con.execute(sql("result_summary")).df()
+            summary = self._frame("result_summary")
         return summary.drop(columns="variant")
+
+    def _frame(self, query: str) -> pd.DataFrame:
+        """A named query's result as a DataFrame (through Arrow: several times faster than .df())."""
+        return self._con.sql(sql(query)).to_arrow_table().to_pandas()
 
     def _settle(self, scenarios: Sequence[Scenario]) -> None:
         """Apply the scenarios, run rational rounds to the end, and keep the final lines."""

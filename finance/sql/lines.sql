@@ -3,6 +3,7 @@
 -- left_round is NULL while the practice uses the federation for the service (see leavers.sql).
 CREATE OR REPLACE TEMP TABLE lines AS
 SELECT v.variant,
+       p.pair_id,
        p.practice_code,
        p.service,
        p.contract_gbp * v.contract_factor

@@ -31,7 +31,7 @@ candidates AS (
     LEFT JOIN activity AS a ON a.practice_code = p.practice_code AND a.service = s.service
     LEFT JOIN service_income AS si ON si.practice_code = p.practice_code AND si.service = s.service
 )
-SELECT * EXCLUDE (has_income)
+SELECT row_number() OVER (ORDER BY practice_code, service) AS pair_id,  -- sorting by a number is cheap
+       * EXCLUDE (has_income)
 FROM candidates
-WHERE has_income OR base_units > 0
-ORDER BY practice_code, service;
+WHERE has_income OR base_units > 0;

@@ -4,22 +4,26 @@
 -- income, and equally when that is 0 too. Fees are charged on positive service income only (a
 -- federation does not pay a fee back on a net clawback).
 CREATE OR REPLACE TEMP VIEW quotes AS
-WITH pooled AS (
-    SELECT *,
-           eligible AND left_round IS NULL AS participates,
-           sum(CASE WHEN eligible AND left_round IS NULL THEN units ELSE 0.0 END) OVER pool                  AS pool_units,
-           sum(CASE WHEN eligible AND left_round IS NULL THEN greatest(income_gbp, 0.0) ELSE 0.0 END) OVER pool AS pool_income,
-           sum(CASE WHEN eligible AND left_round IS NULL THEN 1 ELSE 0 END) OVER pool                      AS pool_size
-    FROM lines
-    WINDOW pool AS (PARTITION BY variant, service)
+WITH flagged AS (
+    SELECT *, eligible AND left_round IS NULL AS participates FROM lines
+),
+pools AS (
+    SELECT variant,
+           service,
+           coalesce(sum(units) FILTER (WHERE participates), 0.0)                     AS pool_units,
+           coalesce(sum(greatest(income_gbp, 0.0)) FILTER (WHERE participates), 0.0) AS pool_income,
+           count(*) FILTER (WHERE participates)                                      AS pool_size
+    FROM flagged
+    GROUP BY ALL
 ),
 grouped AS (
     -- The group a line's fixed-cost share is worked over: the pool, plus the practice if it is outside.
-    SELECT *,
-           pool_units  + CASE WHEN participates THEN 0.0 ELSE units END                      AS group_units,
-           pool_income + CASE WHEN participates THEN 0.0 ELSE greatest(income_gbp, 0.0) END AS group_income,
-           pool_size   + CASE WHEN participates THEN 0 ELSE 1 END                            AS group_size
-    FROM pooled
+    SELECT f.*,
+           p.pool_units  + CASE WHEN f.participates THEN 0.0 ELSE f.units END                      AS group_units,
+           p.pool_income + CASE WHEN f.participates THEN 0.0 ELSE greatest(f.income_gbp, 0.0) END AS group_income,
+           p.pool_size   + CASE WHEN f.participates THEN 0 ELSE 1 END                              AS group_size
+    FROM flagged AS f
+    JOIN pools AS p USING (variant, service)
 ),
 costed AS (
     SELECT *,

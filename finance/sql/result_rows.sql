@@ -16,4 +16,4 @@ SELECT variant,
        eligible,
        left_round
 FROM final_lines
-ORDER BY variant, practice_code, service;
+ORDER BY variant, pair_id;
