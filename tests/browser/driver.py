@@ -1,0 +1,116 @@
+"""Driving the Streamlit app in a browser: navigation, waits, the sidebar's sliders, uploads, metrics.
+
+Streamlit marks its root element with the script's state (`data-test-script-state`: running or
+notRunning). A wait for "not running" alone can pass before a rerun has even started, so each step
+waits for the text it expects first, then for the script to be idle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output"  # gitignored: screenshots, failure screenshots, the server's log
+VIEWPORT = {"width": 1280, "height": 1800}  # tall, so most pages fit before the screenshot grows it
+EXCEPTION = '[data-testid="stException"]'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+PAGES_FOLDER = ROOT / "pages"
+
+
+def wait_idle(page: Page) -> None:
+    page.locator(APP_IDLE).wait_for(state="attached")
+
+
+def registered_pages() -> list[tuple[str, str]]:
+    """(title, file) of every page in ui/frame.py PAGES, read from its source now, so pages added later are covered."""
+    tree = ast.parse((ROOT / "ui" / "frame.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            return [(title, file) for title, file, *_ in ast.literal_eval(node.value)]
+    raise AssertionError("ui/frame.py has no PAGES = (...) of (title, file, icon)")
+
+
+def page_title(file: str) -> str | None:
+    """The title a page gives intro(...) (its h1), read from its source; None if it does not use intro."""
+    tree = ast.parse((PAGES_FOLDER / file).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "intro" and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+    return None
+
+
+def plotly_calls(file: str) -> int:
+    """How many st.plotly_chart calls a page's source makes."""
+    return (PAGES_FOLDER / file).read_text(encoding="utf-8").count("plotly_chart(")
+
+
+def nav_link(page: Page, title: str) -> Locator:
+    """The sidebar link to a page (its text is the Material icon's name, then the title)."""
+    return page.locator('[data-testid="stSidebarNavLink"]').filter(has=page.locator(f'span[label="{title}"]'))
+
+
+def go_to(page: Page, title: str, heading: str | None) -> None:
+    """Click the page's link in the sidebar (the session and its scenario are kept) and wait until the
+    page has drawn its title (h1) and finished running; raise with the traceback if it showed an exception."""
+    link = nav_link(page, title)
+    expect(link).to_have_count(1)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")
+    title_shown = main(page).get_by_role("heading", level=1, name=heading) if heading else main(page).locator("h1")
+    expect(title_shown.or_(page.locator(EXCEPTION)).first).to_be_visible()
+    wait_idle(page)
+    expect_no_exception(page)
+
+
+def main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    return (
+        main(page)
+        .locator('[data-testid="stMetric"]')
+        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        .locator('[data-testid="stMetricValue"]')
+    )
+
+
+def sidebar_slider(page: Page, label: str) -> Locator:
+    """The slider's <input type="range">. Its accessible name is the label twice (aria-labelledby names
+    the input and its group, both labelled), so match by role and name, else under the labelled stSlider."""
+    by_role = page.locator('[data-testid="stSidebar"]').get_by_role("slider", name=label)
+    if by_role.count() == 1:
+        return by_role
+    return (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+        .locator('input[type="range"]')
+    )
+
+
+def move_slider(page: Page, label: str, steps: int) -> None:
+    """Focus the slider and press the arrow key once per step (each press is one step; a rerun each)."""
+    slider = sidebar_slider(page, label)
+    expect(slider).to_have_count(1)
+    slider.focus()
+    key = "ArrowRight" if steps > 0 else "ArrowLeft"
+    for _ in range(abs(steps)):
+        page.keyboard.press(key)
+
+
+def upload(page: Page, paths: list[Path]) -> None:
+    """Give files to the Data page's main uploader (the first one: 'Excel workbooks (.xlsx) or CSV files…')."""
+    uploader = main(page).locator('[data-testid="stFileUploader"]').first
+    expect(uploader).to_contain_text("Excel workbooks (.xlsx) or CSV files")
+    uploader.locator('input[type="file"]').set_input_files([str(p) for p in paths])
+
+
+def expect_no_exception(page: Page) -> None:
+    exceptions = page.locator(EXCEPTION)
+    if exceptions.count():
+        raise AssertionError("The page shows a Streamlit exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
