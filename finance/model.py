@@ -27,6 +27,9 @@ from finance.scenario import Scenario
 
 SQL_FOLDER = Path(__file__).parent / "sql"
 MAX_ROUNDS = 1000
+# A practice leaves when its advantage is below -(tolerance + this): a millionth of a pound keeps
+# float noise (an advantage of -0.0000000001) from counting as a loss. leavers.sql uses the same.
+LEAVING_SLACK_GBP = 0.000001
 
 ROW_FIELDS = (
     "practice_code",
@@ -159,6 +162,19 @@ class Model:
             summary = self._frame("result_summary")
         return summary.drop(columns="variant")
 
+    def lines(self, scenario: Scenario) -> pd.DataFrame:
+        """The scenario applied to every (practice, service) pair before anyone leaves (lines.sql):
+        service_id, practice_id (numbers from 0), income_gbp, units, inhouse_cost_gbp,
+        federation_cost_per_unit, federation_fixed_cost, fee_pct, eligible, grouped by service;
+        the scenario's overheads in ``attrs["overheads_gbp"]``."""
+        with self._lock:
+            self._set_scenarios([scenario])
+            self._con.execute(sql("lines"))
+            lines = self._frame("scenario_lines")
+            overheads = self._con.execute("SELECT coalesce(sum(amount_gbp), 0.0) FROM federation_costs").fetchone()[0]
+        lines.attrs["overheads_gbp"] = float(overheads) * (1 + scenario.overhead_change_pct / 100)
+        return lines
+
     def _frame(self, query: str) -> pd.DataFrame:
         """A named query's result as a DataFrame (through Arrow: several times faster than .df())."""
         return self._con.sql(sql(query)).to_arrow_table().to_pandas()
@@ -173,7 +189,7 @@ class Model:
 
     def _rational_rounds(self) -> None:
         for round_number in range(1, MAX_ROUNDS + 1):
-            left = self._con.execute(sql("leavers"), {"round": round_number}).fetchone()
+            left = self._con.execute(sql("leavers"), {"round": round_number, "slack": LEAVING_SLACK_GBP}).fetchone()
             if not left or not left[0]:
                 return
         raise RuntimeError("rational participation did not settle")  # cannot happen: each round removes someone

@@ -4,6 +4,8 @@
 CREATE OR REPLACE TEMP TABLE lines AS
 SELECT v.variant,
        p.pair_id,
+       p.practice_id,
+       p.service_id,
        p.practice_code,
        p.service,
        p.contract_gbp * v.contract_factor

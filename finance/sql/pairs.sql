@@ -31,7 +31,10 @@ candidates AS (
     LEFT JOIN activity AS a ON a.practice_code = p.practice_code AND a.service = s.service
     LEFT JOIN service_income AS si ON si.practice_code = p.practice_code AND si.service = s.service
 )
-SELECT row_number() OVER (ORDER BY practice_code, service) AS pair_id,  -- sorting by a number is cheap
+-- Numeric ids: sorting and grouping by a number is much cheaper than by text at England scale.
+SELECT row_number() OVER (ORDER BY practice_code, service) AS pair_id,
+       dense_rank() OVER (ORDER BY practice_code) - 1      AS practice_id,
+       dense_rank() OVER (ORDER BY service) - 1            AS service_id,
        * EXCLUDE (has_income)
 FROM candidates
 WHERE has_income OR base_units > 0;
