@@ -31,6 +31,20 @@ def gbp(value: float | None, *, signed: bool = False) -> str:
     return f"{sign}£{abs(pounds):,}"
 
 
+def gbp_per_unit(value: float | None) -> str:
+    """A cost per unit, in pounds and pence: 4.5 -> '£4.50' (unit costs are the one money figure
+    not rounded to whole pounds: £4 and £5 a blood test are a different service).
+
+    >>> gbp_per_unit(4.5), gbp_per_unit(-0.125), gbp_per_unit(None)
+    ('£4.50', '-£0.13', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pence = round_half_up(value * 100)
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 100:,.2f}"
+
+
 def pct(value: float | None, *, decimals: int = 1) -> str:
     """Percent (5.0 means 5%): 5 -> '5.0%'; None -> '-'.
 

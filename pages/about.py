@@ -38,7 +38,9 @@ alters your files.
   (download the template there); every problem in a file is listed with its sheet and cell.
 - **The sample federation** is 30 practices of West Essex (sub-ICB 07H) with their real payments from *NHS Payments to
   General Practice, England, 2022-23* (NHS Digital). Its service catalogue, unit costs, federation overheads and practice
-  costs are **assumptions** worked from published pay rates and on-costs; see `sample_data/README.md`.
+  costs are **assumptions**: staff time at Agenda for Change pay with about 28% employer on-costs (National Insurance and
+  the practice's 14.38% NHS pension share), minutes per unit and consumables per service, and overheads from typical
+  federation roles. Every figure and its source is listed in `sample_data/README.md` in the project.
   Contains public sector information licensed under the Open Government Licence v3.0.
 
 ### Indicative only

@@ -28,11 +28,13 @@ with left:
         "federation costs and practice costs",
         accept_multiple_files=True,
         key="uploader",
+        max_upload_size=int(state.MAX_FILE_MB),
     )
     combine = st.checkbox(
-        "Add these files to the data loaded now (a file with the same name as a loaded one replaces it)",
+        "Add these files to the data loaded now",
         key="combine_uploads",
-        help="For example: start from the NHS payments for your area, then add your own services, federation_costs and practice_costs files.",
+        help="A file with the same name as a loaded one replaces it. For example: start from the NHS payments for your area, "
+        "then add your own services, federation_costs and practice_costs files.",
     )
 with right:
     st.markdown("**The template** has a sheet per table, the rules for every column, example rows and dropdowns.")
@@ -83,4 +85,4 @@ money_table(
     pd.DataFrame({"Income stream": [streams[s] for s in income], "Income a year": list(income.values())}),
     money=["Income a year"],
 )
-st.caption(f"{data.label}. Files: " + ", ".join(summary["files"]))
+st.caption(data.label if not data.is_sample else f"{data.label}. Files: " + ", ".join(summary["files"]))

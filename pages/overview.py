@@ -42,9 +42,11 @@ else:
     current_fee = data.average_fee_pct
     current_label = f"Catalogue fees (average {pct(current_fee)})" if current_fee is not None else ""
 st.plotly_chart(charts.fee_sweep_chart(sweep, current_fee, current_label), key="fee_sweep")
+participation = "every member using every service" if scenario.participation == "all" else "rational participation"
 st.caption(
     "Each point reruns the model with one fee for every service and lets practices leave services that pay them less than in-house "
-    "(within the opt-out tolerance), so it shows the fee that keeps practices in and still pays the overheads."
+    f"(within the opt-out tolerance), so it shows the fee that keeps practices in and still pays the overheads. The figures above "
+    f"assume {participation}; to see them with rational participation choose Participation: Rational in the sidebar."
 )
 
 st.plotly_chart(charts.advantage_heatmap(views.advantage_matrix(results)), key="advantage_heatmap")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance import views
-from finance.format import gbp, pct
+from finance.format import gbp
 from ui import charts, state
 from ui.components import data_badge, intro, money_table
 
@@ -39,10 +39,8 @@ if not practice["federation_member"]:
 st.plotly_chart(charts.practice_bridge(views.practice_bridge(results, code), names[code]), key="practice_bridge")
 
 st.subheader("Service by service")
-services = views.practice_services(results, code)
-services["participates"] = services["participates"].map({True: "Yes", False: "No"})
 money_table(
-    services.drop(columns=["units"]),
+    views.practice_services(results, code).drop(columns=["units", "participates"]),
     money=["income_gbp", "inhouse_margin_gbp", "federation_return_gbp", "advantage_gbp"],
     percent=["breakeven_fee_pct", "fee_pct"],
     rename={
@@ -53,13 +51,13 @@ money_table(
         "advantage_gbp": "Advantage",
         "breakeven_fee_pct": "Break-even fee",
         "fee_pct": "Fee charged",
-        "participates": "Uses the federation",
         "status": "Status",
     },
 )
 st.caption(
-    "Break-even fee: the highest fee at which this practice is no worse off with the federation. "
-    f"Where it is above the fee charged, the federation pays the practice more than doing it in-house. Fee shown as {pct(10)} means 10%."
+    "Advantage = federation return − in-house margin. Break-even fee: the highest fee at which this practice is no worse off with the "
+    "federation; above the fee charged, the federation pays the practice more than doing it in-house. A negative break-even fee means "
+    "the federation's delivery alone costs more than the practice's own, whatever the fee. '–': no income for the service."
 )
 
 st.subheader("The result both ways")

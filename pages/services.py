@@ -19,18 +19,20 @@ summary = views.service_summary(results)
 summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str)
 money_table(
     summary.drop(columns=["eligible"]),
-    money=["income_gbp", "fee_income_gbp", "federation_cost_per_unit_gbp", "participants_advantage_gbp"],
+    money=["income_gbp", "fee_income_gbp", "participants_advantage_gbp"],
     percent=["fee_pct"],
+    counts=["units", "federation_units"],
+    unit_costs=["federation_cost_per_unit_gbp"],
     rename={
         "service": "Service",
-        "participants": "Practices using the federation",
-        "units": "Units (all practices)",
-        "federation_units": "Units via the federation",
-        "income_gbp": "Service income",
-        "fee_pct": "Fee charged",
+        "participants": "Practices using it",
+        "units": "Units, all",
+        "federation_units": "Units via federation",
+        "income_gbp": "Income",
+        "fee_pct": "Fee",
         "fee_income_gbp": "Fee income",
-        "federation_cost_per_unit_gbp": "Federation cost per unit",
-        "participants_advantage_gbp": "Users' total advantage",
+        "federation_cost_per_unit_gbp": "Fed. cost a unit",
+        "participants_advantage_gbp": "Users' advantage",
     },
 )
 

@@ -8,6 +8,8 @@ step by step with update_layout/add_trace costs 30-60 ms a chart, too slow for l
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -26,10 +28,22 @@ AMBER = "#E69F00"
 PALETTE = [NHS_BLUE, AMBER, GREEN, "#CC79A7", "#56B4E9", LOSS, "#F0E442", "#000000"]
 DIVERGING = [[0.0, LOSS], [0.5, "#F7F7F7"], [1.0, NHS_BLUE]]
 GRID = "#E8EDEE"
-MONEY_AXIS = {"tickprefix": "£", "tickformat": ",.0f"}
 
 # Plotly's built-in templates cost ~60 ms a figure to apply; the house style is in _figure instead.
 pio.templates.default = "none"
+
+
+def money_ticks(values: Iterable[float], *, count: int = 6) -> dict[str, list]:
+    """Tick positions and labels in whole pounds written like every other figure (-£10,000, not
+    plotly's £−10,000), on round steps covering the values and zero."""
+    finite = [float(v) for v in values if v is not None and not math.isnan(float(v))] + [0.0]
+    low, high = min(finite), max(finite)
+    raw = (high - low) / count or max(abs(high), 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    ticks = [k * step for k in range(first, last + 1)]
+    return {"tickvals": ticks, "ticktext": [gbp(t) for t in ticks]}
 
 
 def _axis(**settings: Any) -> dict[str, Any]:
@@ -91,7 +105,7 @@ def practice_differences(comparison: pd.DataFrame) -> go.Figure:
             "title": {"text": "With the federation minus all in-house (£ per year)"},
             "zeroline": True,
             "zerolinecolor": "#425563",
-            **MONEY_AXIS,
+            **money_ticks(frame["difference_gbp"]),
         },
         yaxis={"title": {"text": ""}},
         showlegend=False,
@@ -115,7 +129,7 @@ def advantage_heatmap(matrix: pd.DataFrame) -> go.Figure:
         "colorscale": DIVERGING,
         "customdata": text,
         "hovertemplate": "%{y}<br>%{x}: %{customdata}<extra></extra>",
-        "colorbar": {"title": {"text": "£ a year"}, "tickprefix": "£", "tickformat": ",.0f"},
+        "colorbar": {"title": {"text": "£ a year"}, **money_ticks([-limit, limit], count=4)},
     }
     return _figure(
         [heat],
@@ -168,34 +182,14 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
         }
     ]
     breakeven = sweep.breakeven_fee_pct
+    at_bottom = {"yref": "paper", "y": 0.0, "yanchor": "bottom", "showarrow": False, "bgcolor": "white"}
     if breakeven is not None:
         shapes.append(
             {"type": "line", "yref": "paper", "x0": breakeven, "x1": breakeven, "y0": 0, "y1": 1, "line": {"color": GREEN, "dash": "dash"}}
         )
-        notes.append(
-            {
-                "x": breakeven,
-                "y": 0,
-                "text": f"Break-even fee: {pct(breakeven)}",
-                "showarrow": False,
-                "yshift": 14,
-                "xanchor": "left",
-                "bgcolor": "white",
-            }
-        )
+        notes.append({**at_bottom, "x": breakeven, "xanchor": "left", "text": f"Break-even fee: {pct(breakeven)}"})
     else:
-        notes.append(
-            {
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.01,
-                "y": 0.02,
-                "xanchor": "left",
-                "showarrow": False,
-                "bgcolor": "white",
-                "text": "No fee from 0% to 40% breaks even",
-            }
-        )
+        notes.append({**at_bottom, "xref": "paper", "x": 1.0, "xanchor": "right", "text": "No fee from 0% to 40% breaks even"})
     if current_fee is not None:
         shapes.append(
             {
@@ -208,22 +202,22 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
                 "line": {"color": NHS_DARK_BLUE, "width": 2},
             }
         )
-        notes.append(
-            {"x": current_fee, "yref": "paper", "y": 1.0, "yshift": 10, "showarrow": False, "bgcolor": "white", "text": current_label}
-        )
+        notes.append({**at_bottom, "y": 0.1, "x": current_fee, "xanchor": "left", "text": current_label})
+    kept_max = max(int(points["participations"].max()) if len(points) else 0, 1)
     return _figure(
         [surplus, kept],
         "Fee sweep: federation surplus and services kept, by management fee (rational participation)",
         height=470,
         xaxis={"title": {"text": "One management fee for every service (%)"}, "ticksuffix": "%"},
-        yaxis={"title": {"text": "Federation surplus (£ a year)"}, **MONEY_AXIS},
+        yaxis={"title": {"text": "Federation surplus (£ a year)"}, **money_ticks(points["surplus_gbp"])},
         yaxis2={
             "title": {"text": "Services used (practice × service)"},
             "overlaying": "y",
             "side": "right",
-            "rangemode": "tozero",
+            "range": [0, kept_max * 1.05],
+            "dtick": max(1, math.ceil(kept_max / 6)),
             "showgrid": False,
-            "tickformat": "d",
+            "tickformat": ",d",
         },
         shapes=shapes,
         annotations=notes,
@@ -249,11 +243,17 @@ def practice_bridge(bridge: pd.DataFrame, practice_name: str) -> go.Figure:
     }
     ends = [a for a, m in zip(amounts, measures, strict=True) if m != "relative"]
     swing = sum(abs(a) for a, m in zip(amounts, measures, strict=True) if m == "relative") or max(abs(max(ends)) * 0.01, 1.0)
+    # Zoomed on the steps: the results are large beside the steps, so the axis starts near them.
+    low, high = min(ends) - 1.5 * swing, max(ends) + 1.5 * swing
     return _figure(
         [steps],
         f"{practice_name}: from all in-house to with the federation, service by service",
         height=470,
-        yaxis={"title": {"text": "Result (£ a year)"}, "range": [min(ends) - 1.5 * swing, max(ends) + 1.5 * swing], **MONEY_AXIS},
+        yaxis={
+            "title": {"text": "Result (£ a year; the axis does not start at £0)"},
+            "range": [low, high],
+            **money_ticks([low, high], count=5),
+        },
         xaxis={"tickangle": -30},
         showlegend=False,
     )
@@ -291,23 +291,11 @@ def service_scale(scale: pd.DataFrame, service: str) -> go.Figure:
 
 
 def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
-    """Each practice's break-even fee per service (dots) against the fee charged (diamond)."""
+    """Each practice's break-even fee per service (dots) against the fee charged (open diamond).
+
+    The axis shows -50% to 100%, where decisions are made; practices beyond it are counted in a note.
+    """
     order = fees.groupby("service")["breakeven_fee_pct"].median().sort_values().index.tolist()
-    dots = {
-        "type": "box",
-        "orientation": "h",
-        "x": fees["breakeven_fee_pct"].tolist(),
-        "y": fees["service"].tolist(),
-        "boxpoints": "all",
-        "jitter": 0.4,
-        "pointpos": 0,
-        "fillcolor": "rgba(0,0,0,0)",
-        "line": {"color": "rgba(0,0,0,0)"},
-        "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.7},
-        "name": "A practice's break-even fee",
-        "text": fees["practice_name"].tolist(),
-        "hovertemplate": "%{text}<br>%{y}: breaks even at %{x:.1f}%<extra></extra>",
-    }
     charged = fees.groupby("service")["fee_pct"].first()
     diamonds = {
         "type": "scatter",
@@ -315,11 +303,32 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
         "name": "Fee charged",
         "x": [float(charged[s]) for s in order],
         "y": order,
-        "marker": {"symbol": "diamond", "size": 14, "color": LOSS, "line": {"color": "#333333", "width": 1}},
+        "marker": {"symbol": "diamond-open", "size": 18, "color": LOSS, "line": {"width": 3}},
         "hovertemplate": "%{y}: fee charged %{x:.1f}%<extra></extra>",
     }
+    dots = {
+        "type": "box",
+        "orientation": "h",
+        "x": fees["breakeven_fee_pct"].tolist(),
+        "y": fees["service"].tolist(),
+        "boxpoints": "all",
+        "jitter": 0.5,
+        "pointpos": 0,
+        "fillcolor": "rgba(0,0,0,0)",
+        "line": {"color": "rgba(0,0,0,0)"},
+        "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.75},
+        "name": "A practice's break-even fee",
+        "text": fees["practice_name"].tolist(),
+        "hovertemplate": "%{text}<br>%{y}: breaks even at %{x:.1f}%<extra></extra>",
+    }
+    low, high = -50.0, 100.0
+    outside = int(((fees["breakeven_fee_pct"] < low) | (fees["breakeven_fee_pct"] > high)).sum())
+    notes = []
+    if outside:
+        notes.append({"xref": "paper", "yref": "paper", "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "showarrow": False, "bgcolor": "white",
+                      "text": f"{outside} break-even fee{'s' if outside != 1 else ''} beyond -50% to 100% not shown"})  # fmt: skip
     return _figure(
-        [dots, diamonds],
+        [diamonds, dots],
         "Break-even fee per practice and service, against the fee charged",
         height=max(360, 45 * len(order) + 150),
         yaxis={"categoryorder": "array", "categoryarray": order, "title": {"text": ""}},
@@ -327,5 +336,7 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
             "title": {"text": "Management fee (%): a practice is better off with the federation while the fee is left of its dot"},
             "ticksuffix": "%",
             "zeroline": True,
+            "range": [low, high],
         },
+        annotations=notes,
     )

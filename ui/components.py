@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
-from finance.format import gbp, pct
+from finance.format import gbp, gbp_per_unit, pct
+
+ROW_PX = 35
 
 
 def intro(title: str, how_to_read: str) -> None:
@@ -18,20 +22,27 @@ def data_badge(label: str, is_sample: bool) -> None:
     if is_sample:
         st.info(
             f"**You are looking at sample data.** {label}. To use your own figures, go to the **Data** page and upload your files.",
-            icon="ℹ️",
+            icon=":material/info:",
         )
     else:
         st.caption(f"Data: {label}")
 
 
 def money_table(
-    frame: pd.DataFrame, *, money: list[str] = (), percent: list[str] = (), rename: dict[str, str] | None = None, height: int | None = None
+    frame: pd.DataFrame,
+    *,
+    money: Sequence[str] = (),
+    percent: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    unit_costs: Sequence[str] = (),
+    rename: dict[str, str] | None = None,
 ) -> None:
-    """A table with money as whole pounds (-£1,234) and percentages as 12.5%, sortable by value."""
-    styler = frame.style.format({c: (lambda v: gbp(v)) for c in money} | {c: (lambda v: pct(v)) for c in percent}, na_rep="–")
-    if rename:
-        styler = styler.relabel_index([rename.get(c, c) for c in frame.columns], axis=1)
-    kwargs = {"hide_index": True, "width": "stretch"}
-    if height:
-        kwargs["height"] = height
-    st.dataframe(styler, **kwargs)
+    """A table with money as whole pounds (-£1,234), percentages as 12.5% and counts as 1,234,
+    tall enough to show every row. Columns are sorted by their values, not their text."""
+    rename = rename or {}
+    shown = frame.rename(columns=rename)
+    formats = {rename.get(c, c): gbp for c in money} | {rename.get(c, c): pct for c in percent}
+    formats |= {rename.get(c, c): (lambda v: "–" if pd.isna(v) else f"{v:,.0f}") for c in counts}
+    formats |= {rename.get(c, c): gbp_per_unit for c in unit_costs}
+    styler = shown.style.format(formats, na_rep="–")
+    st.dataframe(styler, hide_index=True, width="stretch", height=ROW_PX * (len(shown) + 1) + 3, placeholder="–")

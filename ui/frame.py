@@ -9,6 +9,7 @@ import streamlit as st
 from ui import share, sidebar, state
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
 PAGES = (
     # title, file, icon
     ("Overview", "overview.py", ":material/dashboard:"),
@@ -21,7 +22,7 @@ PAGES = (
 
 def run(start: str = "Overview") -> None:
     """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
-    st.set_page_config(page_title="GP federation finance", page_icon=":material/local_hospital:", layout="wide")
+    st.set_page_config(page_title="GP federation finance", page_icon=str(ICON), layout="wide")
     navigation = st.navigation(
         [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
     )

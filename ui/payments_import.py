@@ -27,7 +27,7 @@ def show() -> None:
         with st.spinner("Reading the payments file…"):
             areas = _areas(file.name, content)
     except FinanceError as exc:
-        st.error(str(exc), icon="⛔")
+        st.error(str(exc), icon=":material/error:")
         return
     labels = {f"{r.name} ({r.kind}, {r.code}, {r.practices} practices)": r.code for r in areas.itertuples()}
     chosen = st.multiselect("Areas (type to search)", list(labels), key="payments_areas")
@@ -53,7 +53,7 @@ def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool) -> None
             catalogue = tuple(u for u in state.sample_uploads() if u.name == CATALOGUE)
             result = state.validate(uploads + catalogue)
     except FinanceError as exc:
-        st.error(str(exc), icon="⛔")
+        st.error(str(exc), icon=":material/error:")
         return
     previous = state.loaded().label
     st.session_state["upload_report"] = (result, previous)

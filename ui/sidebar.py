@@ -104,6 +104,7 @@ def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
         min_value=0.0,
         max_value=40.0,
         step=0.5,
+        format="%.1f",
         key="management_fee",
         disabled=not one_fee,
         help="The share of a practice's service income the federation keeps. Used when 'One fee for every service' is ticked.",

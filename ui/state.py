@@ -72,17 +72,20 @@ def replace_data(result: LoadResult, uploads: tuple[Upload, ...], label: str) ->
     st.session_state["loaded"] = _make_loaded(result.dataset, uploads, label, is_sample=False)
     if old is not None:
         old.model.close()
-    _drop_unknown_exclusions(result.dataset)
+    _fit_sidebar_to(result.dataset)
 
 
 def reset_to_sample() -> None:
     old = st.session_state.pop("loaded", None)
     if old is not None:
         old.model.close()
-    _drop_unknown_exclusions(loaded().dataset)
+    _fit_sidebar_to(loaded().dataset)
 
 
-def _drop_unknown_exclusions(dataset: Dataset) -> None:
+def _fit_sidebar_to(dataset: Dataset) -> None:
+    """New data: drop excluded practices it does not have; the fee slider starts again from the
+    new catalogue's average fee."""
+    st.session_state.pop("fee_default_set", None)
     codes = set(dataset.practices["practice_code"])
     chosen = st.session_state.get("excluded_practices")
     if chosen:

@@ -29,11 +29,11 @@ def show(result: LoadResult, still_loaded: str) -> None:
         st.error(
             f"**{len(errors)} problem{'s' if len(errors) != 1 else ''} to fix: nothing was loaded.** "
             f"You are still looking at {still_loaded}. Fix the cells listed below and upload the files again.",
-            icon="⛔",
+            icon=":material/error:",
         )
         st.dataframe(problems_frame(errors), hide_index=True, width="stretch")
     else:
-        st.success(f"**Loaded.** {result.dataset.summary_line()}. Every page now shows these figures.", icon="✅")
+        st.success(f"**Loaded.** {result.dataset.summary_line()}. Every page now shows these figures.", icon=":material/check_circle:")
     if warnings:
         with st.expander(
             f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (these do not stop the data loading)", expanded=not errors
