@@ -31,3 +31,11 @@ class ScenarioError(FinanceError):
     def __init__(self, problems: Sequence[str]):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class StoreError(FinanceError):
+    """The saved-scenarios store cannot do what was asked (name taken or unknown, file unreadable, busy)."""
+
+
+class ExportError(FinanceError):
+    """An export cannot be made here (for example PNG/PDF images without a browser on the server)."""
