@@ -171,7 +171,7 @@ def _read_csv(name: str, content: bytes) -> tuple[list[RawSheet], list[Problem]]
         problems.append(warning(_ignored_reason(None, True, name), file=name))
         return [], problems
     separator = _separator(text)
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
+    rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     return [RawSheet(name, None, table, rows)], problems
 
 
@@ -191,7 +191,7 @@ def _decode(name: str, content: bytes) -> tuple[str, str | None]:
 
 def _separator(text: str) -> str:
     """Comma, semicolon or tab: whichever splits the first lines most consistently."""
-    sample = [line for line in text.splitlines()[:20] if line.strip()]
+    sample = [line for line in text[:200_000].splitlines()[:20] if line.strip()]
     best, best_score = ",", 0
     for sep in (",", ";", "\t"):
         counts = [len(next(csv.reader([line], delimiter=sep))) for line in sample]

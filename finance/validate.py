@@ -14,7 +14,7 @@ import pandas as pd
 
 from finance.dataset import Dataset, SourceFile
 from finance.locate import Part
-from finance.parse import Parsed, cell_text, parse_code, parse_number, parse_stream, parse_text, parse_yesno
+from finance.parse import Parsed, cell_text, on_distinct, parse_code, parse_number, parse_stream, parse_text, parse_yesno
 from finance.problems import Problem, error, warning
 from finance.tables import DATASET_TABLES, TABLES_BY_NAME, Column
 
@@ -166,7 +166,8 @@ def _place(parts: Sequence[Part], row: pd.Series, column: str) -> str:
 
 
 def _service_key(values: pd.Series) -> pd.Series:
-    return values.astype(str).str.casefold().str.split().str.join(" ")
+    """Service names compared without case or extra spaces ('phlebotomy ' is 'Phlebotomy')."""
+    return on_distinct(values, lambda v: " ".join(str(v).casefold().split()))
 
 
 def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tuple[str, ...], rule: str, key=None) -> list[Problem]:
