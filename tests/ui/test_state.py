@@ -1,0 +1,58 @@
+"""Each session keeps its own data: one user's upload is never seen by another (ui/state.py)."""
+
+from __future__ import annotations
+
+from finance.read import Upload
+from finance.scenario import Scenario
+from tests.conftest import sample_files
+from tests.ui.apptest import expected_headline, go, headline, open_app, upload, valid_workbook
+from ui import state
+
+
+def loaded_files(at) -> list[str]:
+    return at.session_state["loaded"].dataset.file_names
+
+
+def test_a_second_session_cannot_see_the_first_sessions_upload(sample_model, valid_model):
+    first = open_app("Data")
+    second = open_app("Overview")  # open before the upload: a tab already looking at the sample
+    upload(first, [("federation.xlsx", valid_workbook())])
+    go(first, "Overview")
+    assert headline(first) == expected_headline(valid_model, Scenario())
+    assert loaded_files(first) == ["federation.xlsx"]
+
+    second.run()
+    third = open_app("Overview")  # and a session that starts after the upload
+    sample_names = [p.name for p in sample_files()]
+    for other in (second, third):
+        assert headline(other) == expected_headline(sample_model, Scenario())
+        assert loaded_files(other) == sample_names
+        assert other.session_state["loaded"].is_sample
+        go(other, "Data")
+        assert other.metric[0].value == "30"
+        assert not other.success  # the first session's "Loaded." message is not shown here
+
+    # The first session is not disturbed by the others either.
+    first.run()
+    assert headline(first) == expected_headline(valid_model, Scenario())
+
+
+def test_sessions_do_not_share_the_sample_objects():
+    """The sample is parsed once, but each session gets its own Dataset copy and its own Model."""
+    one, two = open_app("About"), open_app("About")
+    a, b = one.session_state["loaded"], two.session_state["loaded"]
+    assert a.model is not b.model
+    assert a.dataset is not b.dataset and a.dataset.practices is not b.dataset.practices
+    assert a.dataset.fingerprint == b.dataset.fingerprint
+
+
+def test_uploads_signature_changes_with_any_name_or_byte():
+    base = (Upload("a.csv", b"x,y\n1,2\n"), Upload("b.csv", b"z\n3\n"))
+    assert state.uploads_signature(base) == state.uploads_signature(tuple(Upload(u.name, bytes(u.content)) for u in base))
+    assert state.uploads_signature(base) != state.uploads_signature((Upload("a.csv", b"x,y\n1,3\n"), base[1]))
+    assert state.uploads_signature(base) != state.uploads_signature((Upload("c.csv", base[0].content), base[1]))
+    assert state.uploads_signature(base) != state.uploads_signature(base[:1])
+
+
+def test_sample_uploads_are_the_sample_folder():
+    assert [u.name for u in state.sample_uploads()] == [p.name for p in sample_files()]
