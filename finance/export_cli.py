@@ -14,10 +14,7 @@ import sys
 from pathlib import Path
 
 from finance.cli import _add_files, _load
-from finance.compare import compare
 from finance.errors import ScenarioError
-from finance.export import comparison_html, comparison_workbook, options_csv
-from finance.model import Model
 from finance.scenario import Scenario
 
 DEFAULT_OPTION = "Current data"
@@ -37,6 +34,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: every command builds the parser, and only export needs openpyxl and plotly.
+    from finance.compare import compare
+    from finance.export import comparison_html, comparison_workbook, options_csv
+    from finance.model import Model
+
     options, problems = [], []
     for path in args.scenario:
         try:
