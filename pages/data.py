@@ -50,15 +50,15 @@ with right:
         st.rerun()
 
 uploads = tuple(Upload(f.name, f.getvalue()) for f in files or [])
-signature = (state.uploads_signature(uploads), combine)
+candidate = uploads
+if combine:
+    candidate = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads}) + uploads
+signature = state.uploads_signature(candidate)
 if not uploads:
-    st.session_state.pop("uploads_checked", None)
-elif st.session_state.get("uploads_checked") != signature:
+    if st.session_state.pop("uploads_checked", None) is not None:  # the files were just removed
+        st.session_state.pop("upload_report", None)
+elif st.session_state.get("uploads_checked") != signature and signature != state.uploads_signature(data.uploads):
     st.session_state["uploads_checked"] = signature
-    candidate = uploads
-    if combine:
-        kept = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads})
-        candidate = kept + uploads
     with st.spinner(f"Checking {len(candidate)} file{'s' if len(candidate) != 1 else ''}…"):
         result = state.validate(candidate)
     st.session_state["upload_report"] = (result, data.label)

@@ -9,8 +9,8 @@ from ui.components import data_badge, intro
 
 intro(
     "Federation overview",
-    "Does the federation pay its way with these fees, and which practices gain from it? "
-    "Blue means better off with the federation, orange means better off in-house; every figure is £ per year and follows the sidebar.",
+    "Whether the federation pays its way with these fees and which practices gain from it: blue is better off with the federation, "
+    "orange better off in-house, every figure £ per year and following the sidebar.",
 )
 data = state.loaded()
 data_badge(data.label, data.is_sample)

@@ -34,7 +34,10 @@ if partners and partners > 0:
 else:
     c.caption("Add partners_fte to the practices table to see the result per partner.")
 if not practice["federation_member"]:
-    st.warning("This practice is not a federation member: the federation figures are its quote to join.")
+    st.warning(
+        "This practice is not a federation member, so its result with the federation is its result in-house. "
+        "The federation return and advantage in the table below are the federation's quote if it joined."
+    )
 
 st.plotly_chart(charts.practice_bridge(views.practice_bridge(results, code), names[code]), key="practice_bridge")
 

@@ -40,9 +40,11 @@ SERVICE_FEES_KEY = "scenario_service_fees"
 
 
 def reset() -> None:
+    """Every control back to where a new visit starts it (the fee slider at the catalogue's average)."""
     for key, value in DEFAULTS.items():
         st.session_state[key] = list(value) if isinstance(value, list) else value
     st.session_state.pop(SERVICE_FEES_KEY, None)
+    st.session_state.pop("fee_default_set", None)
 
 
 def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
@@ -81,7 +83,8 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
         st.session_state[SERVICE_FEES_KEY] = dict(scenario.service_fee_pct)
     else:
         st.session_state.pop(SERVICE_FEES_KEY, None)
-    st.session_state["fee_default_set"] = True
+    if scenario.management_fee_pct is not None:
+        st.session_state["fee_default_set"] = True
     return notes
 
 
@@ -89,6 +92,9 @@ def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
     """Draw the controls in the sidebar and return the scenario they describe."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    codes = set(dataset.practices["practice_code"])
+    if any(code not in codes for code in st.session_state["excluded_practices"]):
+        st.session_state["excluded_practices"] = [c for c in st.session_state["excluded_practices"] if c in codes]
     if average_fee_pct is not None and "fee_default_set" not in st.session_state:
         st.session_state["management_fee"] = round(average_fee_pct * 2) / 2
         st.session_state["fee_default_set"] = True

@@ -83,13 +83,11 @@ def reset_to_sample() -> None:
 
 
 def _fit_sidebar_to(dataset: Dataset) -> None:
-    """New data: drop excluded practices it does not have; the fee slider starts again from the
-    new catalogue's average fee."""
-    st.session_state.pop("fee_default_set", None)
-    codes = set(dataset.practices["practice_code"])
-    chosen = st.session_state.get("excluded_practices")
-    if chosen:
-        st.session_state["excluded_practices"] = [c for c in chosen if c in codes]
+    """New data: unless the user has set one fee, the fee slider starts again from the new
+    catalogue's average fee. (Excluded practices the data lacks are dropped by the sidebar itself,
+    before it draws: a widget's value cannot change once it is on the page.)"""
+    if not st.session_state.get("one_fee"):
+        st.session_state.pop("fee_default_set", None)
 
 
 def validate(uploads: tuple[Upload, ...]) -> LoadResult:

@@ -89,7 +89,10 @@ def test_a_non_member_without_partners_is_told_so(valid_model):
     upload(at, [("federation.xlsx", valid_workbook())])
     go(at, "Practices")
     at.selectbox(key="practice").set_value("A81003").run()
-    assert [w.value for w in at.warning] == ["This practice is not a federation member: the federation figures are its quote to join."]
+    assert len(at.warning) == 1
+    assert at.warning[0].value.startswith(
+        "This practice is not a federation member, so its result with the federation is its result in-house."
+    )
     assert any("Add partners_fte" in c.value for c in at.caption)
     shown = shown_metrics(at)
     assert "Per partner all in-house" not in shown
