@@ -30,7 +30,7 @@ PAGE_FILES = {
 }
 # Each page's title and a phrase of its one-sentence intro.
 PAGE_TEXT = {
-    "Overview": ("Federation overview", "Does the federation pay its way with these fees"),
+    "Overview": ("Federation overview", "Whether the federation pays its way with these fees"),
     "Practices": ("Practice view", "For one practice: what each service earns in-house"),
     "Services": ("Service view", "For each service: how many practices use the federation"),
     "Data": ("Your data", "Upload your spreadsheets here"),
