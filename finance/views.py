@@ -57,16 +57,25 @@ def practice_comparison(results: Results) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def advantage_matrix(results: Results) -> pd.DataFrame:
+def gainers_and_losers(comparison: pd.DataFrame, each: int) -> pd.DataFrame:
+    """The ``each`` practices that gain most and the ``each`` that lose most (all of them when
+    there are no more than 2 x each): a chart of 6,500 practices is unreadable and slow."""
+    if len(comparison) <= 2 * each:
+        return comparison
+    return pd.concat([comparison.head(each), comparison.tail(each)]).reset_index(drop=True)
+
+
+def advantage_matrix(results: Results, practices: pd.DataFrame | None = None) -> pd.DataFrame:
     """Advantage (federation return - in-house margin) per practice (rows) and service (columns).
 
-    Practices are ordered as in practice_comparison; services by their total advantage. Empty where
-    a practice has no income or activity for a service.
+    Practices are ordered as in practice_comparison (or as given in ``practices``, a subset of
+    it); services by their total advantage. Empty where a practice has no income or activity for a service.
     """
-    names = results.practices.set_index("practice_code")["practice_name"]
-    rows = results.rows.assign(practice=lambda r: r["practice_code"].map(names) + " (" + r["practice_code"] + ")")
+    order = practice_comparison(results) if practices is None else practices
+    names = order.set_index("practice_code")["practice_name"]
+    rows = results.rows[results.rows["practice_code"].isin(names.index)]
+    rows = rows.assign(practice=lambda r: r["practice_code"].map(names) + " (" + r["practice_code"] + ")")
     matrix = rows.pivot_table(index="practice", columns="service", values="advantage_gbp", aggfunc="sum")
-    order = practice_comparison(results)
     labels = order["practice_name"] + " (" + order["practice_code"] + ")"
     services = matrix.sum().sort_values(ascending=False).index
     return matrix.reindex(index=[label for label in labels if label in matrix.index], columns=services)

@@ -33,7 +33,11 @@ st.markdown(
     f"With these fees the federation **{verdict}**: fee income {gbp(top.fee_income_gbp)} less overheads {gbp(top.overheads_gbp)} leaves {gbp(top.surplus_gbp)}.{rounds}"
 )
 
-st.plotly_chart(charts.practice_differences(views.practice_comparison(results)), key="practice_differences")
+comparison = views.practice_comparison(results)
+shown = views.gainers_and_losers(comparison, each=30)
+st.plotly_chart(charts.practice_differences(shown), key="practice_differences")
+if len(shown) < len(comparison):
+    st.caption(f"Showing the 30 practices that gain most and the 30 that lose most, of {len(comparison):,}. The Practices page has every practice.")
 
 sweep = state.sweep()
 if scenario.management_fee_pct is not None:
@@ -49,4 +53,4 @@ st.caption(
     f"assume {participation}; to see them with rational participation choose Participation: Rational in the sidebar."
 )
 
-st.plotly_chart(charts.advantage_heatmap(views.advantage_matrix(results)), key="advantage_heatmap")
+st.plotly_chart(charts.advantage_heatmap(views.advantage_matrix(results, shown)), key="advantage_heatmap")

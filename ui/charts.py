@@ -306,16 +306,18 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
         "marker": {"symbol": "diamond-open", "size": 18, "color": LOSS, "line": {"width": 3}},
         "hovertemplate": "%{y}: fee charged %{x:.1f}%<extra></extra>",
     }
+    # Every practice as a dot while that stays readable; a box (quartiles) with its outliers beyond.
+    every_dot = len(fees) <= 3000
     dots = {
         "type": "box",
         "orientation": "h",
         "x": fees["breakeven_fee_pct"].tolist(),
         "y": fees["service"].tolist(),
-        "boxpoints": "all",
+        "boxpoints": "all" if every_dot else "outliers",
         "jitter": 0.5,
         "pointpos": 0,
-        "fillcolor": "rgba(0,0,0,0)",
-        "line": {"color": "rgba(0,0,0,0)"},
+        "fillcolor": "rgba(0,0,0,0)" if every_dot else "rgba(0,94,184,0.15)",
+        "line": {"color": "rgba(0,0,0,0)" if every_dot else NHS_BLUE},
         "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.75},
         "name": "A practice's break-even fee",
         "text": fees["practice_name"].tolist(),
