@@ -8,7 +8,7 @@ rounded total (as an accountant would adjust a rounded table).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -89,3 +89,19 @@ def whole_pounds_adding_up(parts: Sequence[float], total: int | None = None) -> 
     else:
         rounded[order[::-1][:-shortfall]] -= 1
     return [int(v) for v in rounded]
+
+
+def money_ticks(values: Iterable[float], *, count: int = 6) -> dict[str, list]:
+    """Chart ticks on round steps covering the values and zero, labelled like every other figure
+    (-£10,000, not plotly's £−10,000): plotly's tickvals and ticktext.
+
+    >>> money_ticks([-172_478, 9_973])["ticktext"][:2]
+    ['-£200,000', '-£150,000']
+    """
+    finite = [float(v) for v in values if v is not None and not math.isnan(float(v))] + [0.0]
+    low, high = min(finite), max(finite)
+    raw = (high - low) / count or max(abs(high), 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [k * step for k in range(math.floor(low / step), math.ceil(high / step) + 1)]
+    return {"tickvals": ticks, "ticktext": [gbp(t) for t in ticks]}

@@ -8,13 +8,11 @@ Okabe-Ito vermilion, never in red-against-green.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
 from finance.compare import Comparison
-from finance.format import gbp
+from finance.format import gbp, money_ticks
 
 NHS_BLUE = "#005EB8"
 LOSS = "#D55E00"  # Okabe-Ito vermilion
@@ -83,22 +81,6 @@ def practice_difference_by_option(comparison: Comparison) -> go.Figure:
     figure.update_yaxes(title_text="Practice")
     figure.add_vline(x=0, line_width=1, line_color="#425563")
     return figure
-
-
-def money_ticks(values: Iterable[float], *, count: int = 6) -> dict[str, list]:
-    """Ticks on round steps covering the values and zero, labelled like every other figure
-    (-£10,000, not plotly's £−10,000).
-
-    >>> money_ticks([-172_478, 9_973])["ticktext"][:2]
-    ['-£200,000', '-£150,000']
-    """
-    finite = [float(v) for v in values if v is not None and not math.isnan(float(v))] + [0.0]
-    low, high = min(finite), max(finite)
-    raw = (high - low) / count or max(abs(high), 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [k * step for k in range(math.floor(low / step), math.ceil(high / step) + 1)]
-    return {"tickvals": ticks, "ticktext": [gbp(t) for t in ticks]}
 
 
 def report_figures(comparison: Comparison) -> dict[str, go.Figure]:

@@ -9,14 +9,13 @@ step by step with update_layout/add_trace costs 30-60 ms a chart, too slow for l
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from finance.format import gbp, pct
+from finance.format import gbp, money_ticks, pct
 from finance.sweep import FeeSweep
 
 NHS_BLUE = "#005EB8"
@@ -31,19 +30,6 @@ GRID = "#E8EDEE"
 
 # Plotly's built-in templates cost ~60 ms a figure to apply; the house style is in _figure instead.
 pio.templates.default = "none"
-
-
-def money_ticks(values: Iterable[float], *, count: int = 6) -> dict[str, list]:
-    """Tick positions and labels in whole pounds written like every other figure (-£10,000, not
-    plotly's £−10,000), on round steps covering the values and zero."""
-    finite = [float(v) for v in values if v is not None and not math.isnan(float(v))] + [0.0]
-    low, high = min(finite), max(finite)
-    raw = (high - low) / count or max(abs(high), 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first, last = math.floor(low / step), math.ceil(high / step)
-    ticks = [k * step for k in range(first, last + 1)]
-    return {"tickvals": ticks, "ticktext": [gbp(t) for t in ticks]}
 
 
 def _axis(**settings: Any) -> dict[str, Any]:
