@@ -37,7 +37,9 @@ comparison = views.practice_comparison(results)
 shown = views.gainers_and_losers(comparison, each=30)
 st.plotly_chart(charts.practice_differences(shown), key="practice_differences")
 if len(shown) < len(comparison):
-    st.caption(f"Showing the 30 practices that gain most and the 30 that lose most, of {len(comparison):,}. The Practices page has every practice.")
+    st.caption(
+        f"Showing the 30 practices that gain most and the 30 that lose most, of {len(comparison):,}. The Practices page has every practice."
+    )
 
 sweep = state.sweep()
 if scenario.management_fee_pct is not None:

@@ -328,3 +328,38 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
         },
         annotations=notes,
     )
+
+
+def tornado(table: pd.DataFrame, figure: str, subject: str) -> go.Figure:
+    """Bars from the base result to the result with each assumption moved down (orange) and up
+    (blue), largest swing at the top. ``figure`` is "surplus" or "practice"."""
+    prefix = "surplus" if figure == "surplus" else "practice"
+    frame = table.iloc[::-1]  # plotly draws the first category at the bottom
+    base = float(table[f"{prefix}_base_gbp"].iloc[0]) if len(table) else 0.0
+    bars = []
+    for side, colour, labels in (("low", AMBER, "low_label"), ("high", NHS_BLUE, "high_label")):
+        values = frame[f"{prefix}_{side}_gbp"]
+        bars.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Assumption moved down" if side == "low" else "Assumption moved up",
+                "y": frame["label"].tolist(),
+                "x": (values - base).tolist(),
+                "base": base,
+                "marker": {"color": colour},
+                "customdata": [[t, gbp(v)] for t, v in zip(frame[labels], values, strict=True)],
+                "hovertemplate": "%{y}: %{customdata[0]}<br>Result %{customdata[1]}<extra></extra>",
+            }
+        )
+    every = [*table[f"{prefix}_low_gbp"], *table[f"{prefix}_high_gbp"], base]
+    what = "Federation surplus" if figure == "surplus" else f"{subject}: result with the federation"
+    return _figure(
+        bars,
+        f"{what}: what moves it most (base {gbp(base)})",
+        height=max(320, 48 * len(table) + 150),
+        barmode="overlay",
+        xaxis={"title": {"text": f"{what} (£ a year)"}, **money_ticks(every)},
+        yaxis={"title": {"text": ""}},
+        shapes=[{"type": "line", "yref": "paper", "x0": base, "x1": base, "y0": 0, "y1": 1, "line": {"color": "#425563", "width": 2}}],
+    )

@@ -15,6 +15,8 @@ PAGES = (
     ("Overview", "overview.py", ":material/dashboard:"),
     ("Practices", "practices.py", ":material/local_hospital:"),
     ("Services", "services.py", ":material/medical_services:"),
+    ("Options", "options.py", ":material/compare_arrows:"),
+    ("Sensitivity", "sensitivity.py", ":material/tune:"),
     ("Data", "data.py", ":material/upload_file:"),
     ("About", "about.py", ":material/info:"),
 )

@@ -1,0 +1,218 @@
+"""Components of the Options page: save the sidebar's scenario, manage saved ones, compare them,
+and make the board pack. Saved scenarios live in the server's scenario store (a DuckDB file),
+so they survive a refresh and a restart; they hold scenario parameters and file names, never
+uploaded figures."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import streamlit as st
+
+from finance.compare import Comparison, Option, compare
+from finance.errors import FinanceError
+from finance.export import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
+from finance.report_charts import report_figures
+from finance.scenario import Scenario
+from finance.store import SavedScenario, ScenarioStore
+from ui import sidebar, state
+from ui.components import money_table
+
+CURRENT = "Current (sidebar)"
+
+
+def store() -> ScenarioStore:
+    return ScenarioStore()
+
+
+def save_form(scenario: Scenario) -> None:
+    """Save the sidebar's scenario under a name, with a one-line description."""
+    with st.form("save_scenario", clear_on_submit=True):
+        st.markdown("**Save the scenario in the sidebar as an option**")
+        name_col, text_col = st.columns([1, 2])
+        name = name_col.text_input("Name", placeholder="A: federation runs Enhanced Access at 6%")
+        description = text_col.text_input("One-line description", placeholder="What this option means for practices")
+        if st.form_submit_button("Save option", type="primary"):
+            try:
+                store().save(name, scenario, description, state.loaded().dataset)
+                st.toast(f"Saved '{name.strip()}'.", icon=":material/check_circle:")
+            except FinanceError as exc:
+                st.error(str(exc), icon=":material/error:")
+
+
+def saved_list() -> list[SavedScenario]:
+    try:
+        return store().list()
+    except FinanceError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return []
+
+
+def saved_table(saved: list[SavedScenario]) -> None:
+    dataset = state.loaded().dataset
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Option": [s.name for s in saved],
+                "Description": [s.description for s in saved],
+                "Saved": [f"{s.saved_at:%d %b %Y %H:%M} UTC" for s in saved],
+                "Made on": ["the data loaded now" if s.matches(dataset) else "other data" for s in saved],
+                "Changes from the defaults": [_changes_text(s.scenario) for s in saved],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _changes_text(scenario: Scenario) -> str:
+    changes = scenario.changes()
+    return "; ".join(f"{k}: {v}" for k, v in changes.items()) or "none (the data as uploaded)"
+
+
+def manage(saved: list[SavedScenario]) -> None:
+    """Load a saved option into the sidebar, rename, duplicate or delete it."""
+    names = [s.name for s in saved]
+    chosen = st.selectbox("Saved option", names, key="manage_option")
+    if chosen is None:
+        return
+    option = next(s for s in saved if s.name == chosen)
+    if option.description:
+        st.caption(option.description)
+    dataset = state.loaded().dataset
+    mismatch = option.mismatch(dataset)
+    if mismatch:
+        st.warning(mismatch, icon=":material/warning:")
+    load, copy, rename, delete = st.columns(4)
+    if load.button("Load into the sidebar", key="load_option", type="primary"):
+        notes = sidebar.apply(option.scenario, set(dataset.practices["practice_code"]))
+        st.session_state["link_note"] = (
+            "info",
+            f"'{chosen}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),
+        )
+        st.rerun()
+    new_name = st.text_input("New name (to rename or duplicate)", key="option_new_name")
+    if copy.button("Duplicate", key="duplicate_option"):
+        _act(lambda: store().duplicate(chosen, new_name), f"Duplicated '{chosen}' as '{new_name.strip()}'.")
+    if rename.button("Rename", key="rename_option"):
+        _act(lambda: store().rename(chosen, new_name), f"Renamed '{chosen}' to '{new_name.strip()}'.")
+    if delete.button("Delete", key="delete_option"):
+        _act(lambda: store().delete(chosen), f"Deleted '{chosen}'.")
+
+
+def _act(work, done: str) -> None:
+    try:
+        work()
+    except FinanceError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.toast(done, icon=":material/check_circle:")
+    st.rerun()
+
+
+def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list[Option], str] | None:
+    """Two to four options (saved, and the sidebar's), and the base the others are measured against."""
+    names = [s.name for s in saved]
+    picked = st.multiselect("Options to compare (up to four)", names, default=names[:3], max_selections=4, key="compare_options")
+    with_current = st.checkbox(f"Include the scenario in the sidebar as '{CURRENT}'", value=not picked, key="compare_current")
+    options = [Option(s.name, s.scenario, s.description) for s in saved if s.name in picked]
+    if with_current:
+        options.insert(0, Option(CURRENT, scenario, "The what-if sidebar as it is now"))
+    if len(options) < 2:
+        st.info("Choose at least two options: save the sidebar's scenario above (move the sliders, save again) and pick them here.")
+        return None
+    base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base")
+    return options, base
+
+
+def comparison_tables(comparison: Comparison) -> None:
+    for sentence in comparison.sentences():
+        st.markdown(f"- {sentence}")
+    headline = comparison.headline.copy()
+    headline["better off"] = headline["practices_better_off"].astype(str) + " of " + headline["practices"].astype(str)
+    money_table(
+        headline[["option", "surplus_gbp", "surplus_vs_base_gbp", "surplus_vs_base_pct", "fee_income_gbp", "overheads_gbp", "better off"]],
+        money=["surplus_gbp", "surplus_vs_base_gbp", "fee_income_gbp", "overheads_gbp"],
+        percent=["surplus_vs_base_pct"],
+        rename={
+            "option": "Option",
+            "surplus_gbp": "Federation surplus",
+            "surplus_vs_base_gbp": f"Surplus vs {comparison.base}",
+            "surplus_vs_base_pct": "Change %",
+            "fee_income_gbp": "Fee income",
+            "overheads_gbp": "Overheads",
+            "better off": "Practices better off",
+        },
+    )
+    st.markdown("**Practices using the federation, per service**")
+    participants = comparison.participants.reset_index().rename(columns={"index": "service"})
+    st.dataframe(participants, hide_index=True, width="stretch")
+    st.markdown(f"**Each practice's result with the federation, and the change against {comparison.base}**")
+    wide = comparison.practices_wide()
+    change = comparison.practices_wide("vs_base_gbp")
+    for name in comparison.names:
+        if name != comparison.base:
+            wide[f"{name} vs {comparison.base}"] = change[name]
+    money_cols = [c for c in wide.columns if c not in ("practice_code", "practice_name", "pcn")]
+    money_table(wide, money=money_cols, rename={"practice_code": "Code", "practice_name": "Practice", "pcn": "PCN"})
+
+
+def board_pack(comparison: Comparison) -> None:
+    """Make the pack on request (a workbook takes a moment), then offer each file to download."""
+    key = (*((o.name, o.scenario.to_json()) for o in comparison.options), comparison.base, state.loaded().dataset.fingerprint)
+    if st.button("Prepare the board pack", type="primary", key="prepare_pack"):
+        with st.spinner("Writing the workbook, the CSV and the report…"):
+            dataset = state.loaded().dataset
+            st.session_state["board_pack"] = (
+                key,
+                {
+                    "xlsx": comparison_workbook(comparison, dataset),
+                    "csv": options_csv(comparison),
+                    "html": comparison_html(comparison, dataset).encode("utf-8"),
+                },
+            )
+    ready = st.session_state.get("board_pack")
+    if not ready or ready[0] != key:
+        st.caption(
+            "The pack has a summary sheet, a sheet per option, the practices side by side and every assumption, with native Excel charts."
+        )
+        return
+    files = ready[1]
+    a, b, c, d = st.columns(4)
+    a.download_button(
+        "Board pack (.xlsx)", files["xlsx"], "board-pack.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    b.download_button("Result rows (.csv)", files["csv"], "options-results.csv", "text/csv")
+    c.download_button("Report with charts (.html)", files["html"], "options-report.html", "text/html")
+    if images_available():
+        if d.button("Make chart images (PNG and PDF)", key="make_images"):
+            with st.spinner("Drawing the charts (a few seconds)…"):
+                try:
+                    images = chart_images_by_format(report_figures(comparison), ("png", "pdf"))
+                    st.session_state["board_images"] = (key, _zip(images))
+                except FinanceError as exc:
+                    st.error(str(exc), icon=":material/error:")
+        made = st.session_state.get("board_images")
+        if made and made[0] == key:
+            d.download_button("Chart images (.zip)", made[1], "charts.zip", "application/zip")
+    else:
+        d.caption("PNG/PDF chart images need Chromium on the server, and it is not installed here. The HTML report has the same charts.")
+
+
+def _zip(images: dict[str, dict[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for fmt, files in images.items():
+            for name, content in files.items():
+                archive.writestr(f"{name}.{fmt}", content)
+    return buffer.getvalue()
+
+
+def run_comparison(options: list[Option], base: str) -> Comparison:
+    data = state.loaded()
+    key = ("compare", tuple((o.name, o.scenario.to_json()) for o in options), base)
+    if key not in data.memo:
+        data.memo[key] = compare(data.model, options, base)
+    return data.memo[key]
