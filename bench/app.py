@@ -89,7 +89,7 @@ def check(at: AppTest, what: str) -> None:
 
 
 def go(at: AppTest, title: str) -> float:
-    wall, _, _ = timed(lambda: at.switch_page(str(REPO / "pages" / PAGE_FILES[title])).run())
+    wall, _, _ = timed(lambda: at.switch_page(str(REPO / "app_pages" / PAGE_FILES[title])).run())
     check(at, f"opening {title}")
     if len(at.sidebar.slider) == 0:
         raise RuntimeError(f"{title} opened without the frame's sidebar")

@@ -1,4 +1,9 @@
-"""The app's frame: page config, navigation over pages/, the what-if sidebar on every page."""
+"""The app's frame: page config, navigation over app_pages/, the what-if sidebar on every page.
+
+The pages are not in a folder named pages/: Streamlit treats that name as its older automatic
+multipage app, and a link straight to a page (/options?scenario=...) would then open the page
+without this frame, so without the sidebar and the scenario in the link.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import streamlit as st
 
 from ui import share, sidebar, state
 
-PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
+PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
 PAGES = (
     # title, file, icon

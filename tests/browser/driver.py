@@ -17,7 +17,7 @@ OUTPUT = ROOT / "test-output"  # gitignored: screenshots, failure screenshots, t
 VIEWPORT = {"width": 1280, "height": 1800}  # tall, so most pages fit before the screenshot grows it
 EXCEPTION = '[data-testid="stException"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES_FOLDER = ROOT / "pages"
+PAGES_FOLDER = ROOT / "app_pages"
 
 
 def wait_idle(page: Page) -> None:

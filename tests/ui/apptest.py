@@ -1,7 +1,7 @@
 """Open the real app (the frame, its sidebar and a page) in AppTest, and read what it shows.
 
 ``AppTest.from_file("app.py")`` followed by ``switch_page`` runs the page file alone, without the
-frame (streamlit 1.67 sees the pages/ folder beside app.py). Opening the frame from a function and
+frame (streamlit 1.67 runs only the page file). Opening the frame from a function and
 switching with the page's absolute path keeps the frame: ``go`` checks the sidebar is there.
 """
 
@@ -64,7 +64,7 @@ def open_app(title: str = "Overview") -> AppTest:
 
 def go(at: AppTest, title: str) -> AppTest:
     """Move the same session to another page, through the frame."""
-    at.switch_page(str(ROOT / "pages" / PAGE_FILES[title])).run()
+    at.switch_page(str(ROOT / "app_pages" / PAGE_FILES[title])).run()
     assert_page(at, title)
     return at
 
