@@ -250,7 +250,7 @@ def _results(
         surplus_gbp=surplus,
         viable=surplus >= 0,
         rounds=int(headline["rounds"]),
-        participants={str(r.service): int(r.participants) for r in mine_services.itertuples()},
+        participants=dict(zip(mine_services["service"].astype(str), mine_services["participants"].astype(int).tolist(), strict=True)),
     )
     return Results(scenario, mine_rows, mine_practices, mine_services, summary)
 

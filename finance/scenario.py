@@ -72,6 +72,35 @@ class Scenario:
         default = Scenario().to_dict()
         return {k: v for k, v in self.to_dict().items() if v != default[k]}
 
+    def describe(self) -> str:
+        """The scenario in words, for tables and board papers.
+
+        >>> Scenario(management_fee_pct=6, participation="rational", opt_out_tolerance_gbp=2000,
+        ...          income_change_pct={"pcn_des": -10}).describe()
+        'PCN DES income -10%; one fee of 6% for every service; rational participation (stay within £2,000)'
+        >>> Scenario().describe()
+        'the data as uploaded'
+        """
+        words = {"contract": "contract income", "pcn_des": "PCN DES income", "federation": "federation income"}
+        parts = [f"{words[k]} {v:+g}%" for k, v in self.income_change_pct.items() if v]
+        for name, text in (
+            ("activity_change_pct", "activity"),
+            ("inhouse_cost_change_pct", "in-house costs"),
+            ("federation_cost_change_pct", "federation costs"),
+            ("overhead_change_pct", "overheads"),
+        ):
+            if getattr(self, name):
+                parts.append(f"{text} {getattr(self, name):+g}%")
+        if self.management_fee_pct is not None:
+            parts.append(f"one fee of {self.management_fee_pct:g}% for every service")
+        parts += [f"{service} fee {fee:g}%" for service, fee in self.service_fee_pct.items()]
+        if self.participation == "rational":
+            within = f" (stay within £{self.opt_out_tolerance_gbp:,.0f})" if self.opt_out_tolerance_gbp else ""
+            parts.append(f"rational participation{within}")
+        if self.excluded_practices:
+            parts.append(f"{', '.join(self.excluded_practices)} excluded")
+        return "; ".join(parts) or "the data as uploaded"
+
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with some parameters changed, checked like a JSON object."""
         merged = {**self.to_dict(), **changes}

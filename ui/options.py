@@ -59,17 +59,12 @@ def saved_table(saved: list[SavedScenario]) -> None:
                 "Description": [s.description for s in saved],
                 "Saved": [f"{s.saved_at:%d %b %Y %H:%M} UTC" for s in saved],
                 "Made on": ["the data loaded now" if s.matches(dataset) else "other data" for s in saved],
-                "Changes from the defaults": [_changes_text(s.scenario) for s in saved],
+                "Scenario": [s.scenario.describe() for s in saved],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-
-
-def _changes_text(scenario: Scenario) -> str:
-    changes = scenario.changes()
-    return "; ".join(f"{k}: {v}" for k, v in changes.items()) or "none (the data as uploaded)"
 
 
 def manage(saved: list[SavedScenario]) -> None:
