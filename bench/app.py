@@ -161,10 +161,12 @@ def breakdown(at: AppTest) -> list[tuple[str, float]]:
 
     results = part("model.run (the scenario's results)", lambda: loaded.model.run(scenario))
     sweep = part("fee_sweep (41 fees, rational)", lambda: fee_sweep(loaded.model, scenario))
+    # As the Overview draws them: the 30 practices gaining most and the 30 losing most.
+    shown = part("practices shown: view", lambda: views.gainers_and_losers(views.practice_comparison(results), each=30))
     figures = [
-        part("practice differences: view + figure", lambda: charts.practice_differences(views.practice_comparison(results))),
+        part("practice differences: figure", lambda: charts.practice_differences(shown)),
         part("fee sweep: figure", lambda: charts.fee_sweep_chart(sweep, 10.0, "Current fee 10.0%")),
-        part("advantage heatmap: view + figure", lambda: charts.advantage_heatmap(views.advantage_matrix(results))),
+        part("advantage heatmap: view + figure", lambda: charts.advantage_heatmap(views.advantage_matrix(results, shown))),
     ]
     sizes = [len(part(f"figure {i + 1} to JSON", lambda f=f: pio.to_json(f, validate=False))) for i, f in enumerate(figures)]
     parts.append(("(JSON sent for the three charts, MB)", sum(sizes) / 1e6))

@@ -203,3 +203,14 @@ def breakeven_fees(results: Results) -> pd.DataFrame:
             "participates": rows["participates"],
         }
     ).reset_index(drop=True)
+
+
+def breakeven_spread(fees: pd.DataFrame) -> pd.DataFrame:
+    """Per service, the spread of practices' break-even fees (5th, 25th, 50th, 75th, 95th
+    percentiles) and the fee charged: what a box plot shows when there are too many practices to dot."""
+    grouped = fees.groupby("service")["breakeven_fee_pct"]
+    spread = grouped.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+    spread.columns = ["p5", "q1", "median", "q3", "p95"]
+    spread["practices"] = grouped.size()
+    spread["fee_pct"] = fees.groupby("service")["fee_pct"].first()
+    return spread.reset_index()

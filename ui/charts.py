@@ -17,6 +17,7 @@ import plotly.io as pio
 
 from finance.format import gbp, money_ticks, pct
 from finance.sweep import FeeSweep
+from finance.views import breakeven_spread
 
 NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"
@@ -292,23 +293,39 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
         "marker": {"symbol": "diamond-open", "size": 18, "color": LOSS, "line": {"width": 3}},
         "hovertemplate": "%{y}: fee charged %{x:.1f}%<extra></extra>",
     }
-    # Every practice as a dot while that stays readable; a box (quartiles) with its outliers beyond.
-    every_dot = len(fees) <= 3000
-    dots = {
-        "type": "box",
-        "orientation": "h",
-        "x": fees["breakeven_fee_pct"].tolist(),
-        "y": fees["service"].tolist(),
-        "boxpoints": "all" if every_dot else "outliers",
-        "jitter": 0.5,
-        "pointpos": 0,
-        "fillcolor": "rgba(0,0,0,0)" if every_dot else "rgba(0,94,184,0.15)",
-        "line": {"color": "rgba(0,0,0,0)" if every_dot else NHS_BLUE},
-        "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.75},
-        "name": "A practice's break-even fee",
-        "text": fees["practice_name"].tolist(),
-        "hovertemplate": "%{text}<br>%{y}: breaks even at %{x:.1f}%<extra></extra>",
-    }
+    # Every practice as a dot while that stays readable; beyond that, a box per service from
+    # percentiles worked out in the engine (sending 100,000 dots to the browser takes seconds).
+    if len(fees) <= 3000:
+        dots = {
+            "type": "box",
+            "orientation": "h",
+            "x": fees["breakeven_fee_pct"].tolist(),
+            "y": fees["service"].tolist(),
+            "boxpoints": "all",
+            "jitter": 0.5,
+            "pointpos": 0,
+            "fillcolor": "rgba(0,0,0,0)",
+            "line": {"color": "rgba(0,0,0,0)"},
+            "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.75},
+            "name": "A practice's break-even fee",
+            "text": fees["practice_name"].tolist(),
+            "hovertemplate": "%{text}<br>%{y}: breaks even at %{x:.1f}%<extra></extra>",
+        }
+    else:
+        spread = breakeven_spread(fees)
+        dots = {
+            "type": "box",
+            "orientation": "h",
+            "y": spread["service"].tolist(),
+            "q1": spread["q1"].tolist(),
+            "median": spread["median"].tolist(),
+            "q3": spread["q3"].tolist(),
+            "lowerfence": spread["p5"].tolist(),
+            "upperfence": spread["p95"].tolist(),
+            "fillcolor": "rgba(0,94,184,0.2)",
+            "line": {"color": NHS_BLUE},
+            "name": "Practices' break-even fees (box: middle half; whiskers: 5th to 95th percentile)",
+        }
     low, high = -50.0, 100.0
     outside = int(((fees["breakeven_fee_pct"] < low) | (fees["breakeven_fee_pct"] > high)).sum())
     notes = []
