@@ -147,7 +147,7 @@ class Model:
             rows = self._frame("result_rows")
             practices = self._frame("result_practices")
             services = self._frame("result_services")
-            federation = self._frame("result_federation")
+            federation = self._frame("result_summary")
         rows["left_round"] = rows["left_round"].astype("Int64")
         return [_results(scenario, variant, rows, practices, services, federation) for variant, scenario in enumerate(scenarios)]
 
