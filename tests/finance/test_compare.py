@@ -7,27 +7,10 @@ import pytest
 
 from finance.compare import Option, as_options, compare
 from finance.errors import ScenarioError
-from finance.load import load_files
-from finance.model import Model
 from finance.scenario import Scenario
 from finance.store import SavedScenario
-from tests.conftest import WORKED_EXAMPLE, sample_files
 
 A, B, C = "A00001", "B00002", "C00003"
-
-
-@pytest.fixture(scope="module")
-def worked():
-    model = Model(load_files(sorted(WORKED_EXAMPLE.glob("*.csv"))).dataset)
-    yield model
-    model.close()
-
-
-@pytest.fixture(scope="module")
-def sample():
-    model = Model(load_files(sample_files()).dataset)
-    yield model
-    model.close()
 
 
 WORKED_OPTIONS = [

@@ -5,27 +5,10 @@ from __future__ import annotations
 import pytest
 
 from finance.errors import ScenarioError
-from finance.load import load_files
-from finance.model import Model
 from finance.scenario import Scenario
 from finance.sensitivity import PENNY, breakeven, tornado
-from tests.conftest import WORKED_EXAMPLE, sample_files
 
 A = "A00001"
-
-
-@pytest.fixture(scope="module")
-def worked():
-    model = Model(load_files(sorted(WORKED_EXAMPLE.glob("*.csv"))).dataset)
-    yield model
-    model.close()
-
-
-@pytest.fixture(scope="module")
-def sample():
-    model = Model(load_files(sample_files()).dataset)
-    yield model
-    model.close()
 
 
 def test_tornado_on_the_worked_example(worked):
