@@ -19,7 +19,7 @@ def show() -> None:
         "PCNs or practices, and the tool builds the practices, contract income and PCN DES income tables for you. "
         "The sample's service catalogue is added so the set works at once; add your own services and costs afterwards."
     )
-    file = st.file_uploader("NHS payments file (practice level)", type=None, key="payments_file")
+    file = st.file_uploader("NHS payments file (practice level)", key="payments_file", max_upload_size=int(state.MAX_FILE_MB))
     if file is None:
         return
     content = file.getvalue()
