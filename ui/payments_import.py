@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from finance.errors import FinanceError
@@ -39,10 +41,13 @@ def show() -> None:
         _import(file.name, content, [labels[c] for c in chosen], keep_pcn)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
 def _areas(name: str, content: bytes):
-    # Public NHS data only (the publication itself), so a shared cache is safe.
-    return list_areas(content, filename=name)
+    """The file's areas, read once per file in this session (kept in the session, like every upload)."""
+    key = ("payments_areas", hashlib.sha256(content).hexdigest())
+    if st.session_state.get("payments_areas_key") != key:
+        st.session_state["payments_areas"] = list_areas(content, filename=name)
+        st.session_state["payments_areas_key"] = key
+    return st.session_state["payments_areas"]
 
 
 def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool) -> None:
