@@ -43,11 +43,11 @@ def show() -> None:
 
 def _areas(name: str, content: bytes):
     """The file's areas, read once per file in this session (kept in the session, like every upload)."""
-    key = ("payments_areas", hashlib.sha256(content).hexdigest())
-    if st.session_state.get("payments_areas_key") != key:
-        st.session_state["payments_areas"] = list_areas(content, filename=name)
-        st.session_state["payments_areas_key"] = key
-    return st.session_state["payments_areas"]
+    key = ("payments_area_table", hashlib.sha256(content).hexdigest())
+    if st.session_state.get("payments_area_table_key") != key:
+        st.session_state["payments_area_table"] = list_areas(content, filename=name)
+        st.session_state["payments_area_table_key"] = key
+    return st.session_state["payments_area_table"]
 
 
 def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool) -> None:
