@@ -114,3 +114,61 @@ def expect_no_exception(page: Page) -> None:
     exceptions = page.locator(EXCEPTION)
     if exceptions.count():
         raise AssertionError("The page shows a Streamlit exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
+
+
+def text_field(page: Page, label: str) -> Locator:
+    """A text input in the main area, by its label (exact)."""
+    return main(page).get_by_label(label, exact=True)
+
+
+def main_button(page: Page, label: str) -> Locator:
+    return main(page).get_by_role("button", name=label, exact=True)
+
+
+def multiselect(page: Page, label: str) -> Locator:
+    return (
+        main(page).locator('[data-testid="stMultiSelect"]').filter(has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+    )
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Add an option to a multiselect in the main area (open its list, click the option, close the list)."""
+    box = multiselect(page, label)
+    expect(box).to_have_count(1)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+TABLE_CELLS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')].map(
+    table => [...table.querySelectorAll('[role="row"]')].map(
+        row => [...row.querySelectorAll('[role="gridcell"], [role="columnheader"]')].map(cell => cell.innerText.trim())))"""
+
+
+def tables(page: Page) -> list[list[list[str]]]:
+    """Every table in the main area: its rows (the header first), each a list of cell texts. The text is
+    the grid's accessible table, which holds the values (12345.678), not the text drawn on the canvas;
+    columns beyond the table's width may be left out (the grid draws only what it shows)."""
+    return page.evaluate(TABLE_CELLS)
+
+
+def table_with(page: Page, heading: str, first_cells: list[str]) -> list[list[str]]:
+    """Wait for the table with this column heading whose rows start with these cells, in this order; its rows (header first)."""
+    page.wait_for_function(
+        f"""([heading, first]) => ({TABLE_CELLS})().some(
+            t => t.length && t[0].includes(heading) && JSON.stringify(t.slice(1).map(r => r[0])) === JSON.stringify(first))""",
+        arg=[heading, first_cells],
+    )
+    [table] = [t for t in tables(page) if t and heading in t[0] and [r[0] for r in t[1:]] == first_cells]
+    return table
+
+
+CHARTS_DRAWN = """(count) => {
+    const plots = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+    return plots.length >= count && plots.every(p => p._fullLayout && p.querySelector('.main-svg'));
+}"""
+
+
+def wait_for_charts(page: Page, count: int) -> None:
+    """Wait until the main area shows at least ``count`` plotly charts, each drawn."""
+    page.wait_for_function(CHARTS_DRAWN, arg=count)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from finance import views
@@ -27,6 +28,8 @@ PAGE_FILES = {
     "Services": "services.py",
     "Data": "data.py",
     "About": "about.py",
+    "Options": "options.py",
+    "Sensitivity": "sensitivity.py",
 }
 # Each page's title and a phrase of its one-sentence intro.
 PAGE_TEXT = {
@@ -35,6 +38,8 @@ PAGE_TEXT = {
     "Services": ("Service view", "For each service: how many practices use the federation"),
     "Data": ("Your data", "Upload your spreadsheets here"),
     "About": ("About this tool", "What the figures mean, how they are worked out"),
+    "Options": ("Options for the board", "Save the sidebar's scenario as a named option"),
+    "Sensitivity": ("Sensitivity", "How far the federation surplus (or one practice's result) moves"),
 }
 HEADLINE = ("Federation surplus", "Fee income", "Overheads", "Practices better off")
 CHANGE_SLIDERS = (
@@ -157,3 +162,61 @@ def is_money_axis(axis) -> bool:
 
     labels, positions = axis.ticktext, axis.tickvals
     return bool(labels) and list(labels) == [pounds(v) for v in positions]
+
+
+def shown_table(table) -> pd.DataFrame:
+    """A table as the reader sees it: the text of every cell after the page's formatting (a Styler's
+    display values: '£1,234', '12.5%'); a table without formatting as its values."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    styler = table.proto.arrow_data.styler
+    if styler.display_values:
+        return convert_arrow_bytes_to_pandas_df(styler.display_values)
+    return table.value
+
+
+def capture_downloads(monkeypatch) -> dict[str, bytes]:
+    """Keep the bytes every st.download_button serves, by the button's URL (``proto.url``).
+
+    AppTest gives each run a new in-memory media store and drops it after the run, so a download
+    button's file cannot be fetched afterwards; this records each file as the app hands it over.
+    Call before the runs that draw the buttons.
+    """
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    served: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            served[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return served
+
+
+def downloaded(at: AppTest, served: dict[str, bytes], label: str) -> bytes:
+    """The bytes the download button with this label serves (see capture_downloads)."""
+    found = [b for b in at.download_button if b.label == label]
+    assert len(found) == 1, f"no single download button {label!r}: {[b.label for b in at.download_button]}"
+    return served[found[0].proto.url]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """Every plotly chart on the page as its JSON figure (data and layout)."""
+    import json
+
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def plotly_values(values) -> list:
+    """A trace's x or y as a list: plotly 7 writes numeric arrays as base64 typed arrays ({dtype, bdata})."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
+    return list(values)
