@@ -104,7 +104,9 @@ def tornado(
         rows.append(row)
     frame = pd.DataFrame(rows)
     order = "practice_swing_gbp" if practice_code is not None else "swing_gbp"
-    return frame.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+    # Swings are compared to the penny: float noise (1e-10) must not reorder equal bars.
+    ranked = frame.assign(_pennies=frame[order].round(2)).sort_values("_pennies", ascending=False, kind="stable")
+    return ranked.drop(columns="_pennies").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | 
         evaluate(inner)
         brackets = [_brackets([k for k in sorted(surplus) if a <= k <= b], surplus)[0] for a, b in brackets]
     crossings = [(b, True) if _ok(surplus[b]) else (a, False) for a, b in brackets]
-    best_k = max(surplus, key=lambda k: surplus[k])
+    best_k = max(sorted(surplus), key=lambda k: round(surplus[k], 2))  # to the penny; the lowest value on ties
     found = dict(
         parameter=parameter,
         label=LABELS[parameter],
@@ -354,8 +356,14 @@ def _with_message(found: Breakeven) -> Breakeven:
 def _none_message(found: dict, surplus: dict[int, float]) -> str:
     parameter, low, high = found["parameter"], found["low"], found["high"]
     span = f"between {_short(parameter, low)} and {_short(parameter, high)}"
+    pennies = {round(v, 2) for v in surplus.values()}
+    if len(pennies) == 1:
+        return (
+            f"No break-even for {LABELS[parameter].lower()} {span}: the federation's surplus is {gbp(next(iter(pennies)))} "
+            "whatever its value, because with these settings it does not move the surplus."
+        )
     if all(_ok(v) for v in surplus.values()):
-        worst = min(surplus, key=lambda k: surplus[k])
+        worst = min(sorted(surplus), key=lambda k: round(surplus[k], 2))
         return (
             f"No break-even for {LABELS[parameter].lower()} {span}: the federation makes a surplus throughout "
             f"(at least {gbp(surplus[worst])}, at {_short(parameter, worst / LATTICE)})."

@@ -123,8 +123,8 @@ def test_no_breakeven_in_range(worked):
     found = breakeven(worked, Scenario(), "federation_cost_change_pct")
     assert found.value is None and found.crossings == ()
     assert found.message == (
-        "No break-even for federation delivery costs between -100% and +100%: "
-        "the federation makes a surplus throughout (at least £1,000, at -100%)."
+        "No break-even for federation delivery costs between -100% and +100%: the federation's surplus is £1,000 "
+        "whatever its value, because with these settings it does not move the surplus."
     )
     loss = breakeven(worked, Scenario(), "management_fee_pct", high=5)
     assert loss.value is None
