@@ -370,7 +370,7 @@ def tornado(table: pd.DataFrame, figure: str, subject: str) -> go.Figure:
             }
         )
     every = [*table[f"{prefix}_low_gbp"], *table[f"{prefix}_high_gbp"], base]
-    what = "Federation surplus" if figure == "surplus" else f"{subject}: result with the federation"
+    what = "Federation surplus" if figure == "surplus" else f"Result with the federation for {subject}"
     return _figure(
         bars,
         f"{what}: what moves it most (base {gbp(base)})",

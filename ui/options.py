@@ -21,6 +21,7 @@ from ui import sidebar, state
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
+MAX_OPTIONS = 4
 
 
 def store() -> ScenarioStore:
@@ -36,10 +37,14 @@ def save_form(scenario: Scenario) -> None:
         description = text_col.text_input("One-line description", placeholder="What this option means for practices")
         if st.form_submit_button("Save option", type="primary"):
             try:
-                store().save(name, scenario, description, state.loaded().dataset)
-                st.toast(f"Saved '{name.strip()}'.", icon=":material/check_circle:")
+                saved = store().save(name, scenario, description, state.loaded().dataset)
             except FinanceError as exc:
                 st.error(str(exc), icon=":material/error:")
+            else:
+                st.toast(f"Saved '{saved.name}'.", icon=":material/check_circle:")
+                chosen = st.session_state.get("compare_options", [])
+                if len(chosen) < MAX_OPTIONS:  # a new option joins the comparison
+                    st.session_state["compare_options"] = [*chosen, saved.name]
 
 
 def saved_list() -> list[SavedScenario]:
@@ -68,56 +73,114 @@ def saved_table(saved: list[SavedScenario]) -> None:
 
 
 def manage(saved: list[SavedScenario]) -> None:
-    """Load a saved option into the sidebar, rename, duplicate or delete it."""
+    """Load a saved option into the sidebar, duplicate, rename or delete it.
+
+    Each acts in its button's callback, before the page draws again: the sidebar's controls can
+    only be set before they are drawn, and the pickers then show the renamed or new option.
+    """
     names = [s.name for s in saved]
+    if st.session_state.get("manage_option") not in names:
+        st.session_state["manage_option"] = names[0]
     chosen = st.selectbox("Saved option", names, key="manage_option")
-    if chosen is None:
-        return
     option = next(s for s in saved if s.name == chosen)
-    if option.description:
-        st.caption(option.description)
-    dataset = state.loaded().dataset
-    mismatch = option.mismatch(dataset)
+    st.caption(f"{option.description + ' · ' if option.description else ''}{option.scenario.describe()}")
+    mismatch = option.mismatch(state.loaded().dataset)
     if mismatch:
         st.warning(mismatch, icon=":material/warning:")
+    st.text_input("New name (to rename or duplicate)", key="option_new_name")
     load, copy, rename, delete = st.columns(4)
-    if load.button("Load into the sidebar", key="load_option", type="primary"):
-        notes = sidebar.apply(option.scenario, set(dataset.practices["practice_code"]))
-        st.session_state["link_note"] = (
-            "info",
-            f"'{chosen}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),
-        )
-        st.rerun()
-    new_name = st.text_input("New name (to rename or duplicate)", key="option_new_name")
-    if copy.button("Duplicate", key="duplicate_option"):
-        _act(lambda: store().duplicate(chosen, new_name), f"Duplicated '{chosen}' as '{new_name.strip()}'.")
-    if rename.button("Rename", key="rename_option"):
-        _act(lambda: store().rename(chosen, new_name), f"Renamed '{chosen}' to '{new_name.strip()}'.")
-    if delete.button("Delete", key="delete_option"):
-        _act(lambda: store().delete(chosen), f"Deleted '{chosen}'.")
+    # The callbacks read the option chosen when the button is pressed, not when it was drawn.
+    load.button("Load into the sidebar", key="load_option", type="primary", on_click=_load)
+    copy.button("Duplicate", key="duplicate_option", on_click=_duplicate)
+    rename.button("Rename", key="rename_option", on_click=_rename)
+    delete.button("Delete", key="delete_option", on_click=_delete)
+    problem = st.session_state.pop("option_problem", None)
+    if problem:
+        st.error(problem, icon=":material/error:")
 
 
-def _act(work, done: str) -> None:
+def _chosen() -> str:
+    return st.session_state["manage_option"]
+
+
+def _load() -> None:
     try:
-        work()
-    except FinanceError as exc:
-        st.error(str(exc), icon=":material/error:")
+        option = store().load(_chosen())
+    except FinanceError as exc:  # deleted by someone else since the page was drawn
+        st.session_state["option_problem"] = str(exc)
         return
+    notes = sidebar.apply(option.scenario, set(state.loaded().dataset.practices["practice_code"]))
+    st.session_state["link_note"] = (
+        "info",
+        f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),
+    )
+
+
+def _duplicate() -> None:
+    name = _chosen()
+    new = st.session_state.get("option_new_name", "")
+    copy = _act(lambda: store().duplicate(name, new), f"Duplicated '{name}' as '{new.strip()}'.")
+    if copy:
+        st.session_state["manage_option"] = copy.name
+
+
+def _rename() -> None:
+    name = _chosen()
+    new = st.session_state.get("option_new_name", "")
+    renamed = _act(lambda: store().rename(name, new), f"Renamed '{name}' to '{new.strip()}'.")
+    if renamed:
+        st.session_state["manage_option"] = renamed.name
+        st.session_state["compare_options"] = [renamed.name if n == name else n for n in st.session_state.get("compare_options", [])]
+
+
+def _delete() -> None:
+    name = _chosen()
+    if _act(lambda: store().delete(name) or True, f"Deleted '{name}'."):
+        st.session_state.pop("manage_option", None)
+        st.session_state["compare_options"] = [n for n in st.session_state.get("compare_options", []) if n != name]
+
+
+def _act(work, done: str):
+    """Run a store action from a button's callback; a problem is shown on the next draw."""
+    try:
+        result = work()
+    except FinanceError as exc:
+        st.session_state["option_problem"] = str(exc)
+        return None
+    st.session_state["option_new_name"] = ""
     st.toast(done, icon=":material/check_circle:")
-    st.rerun()
+    return result
 
 
 def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list[Option], str] | None:
     """Two to four options (saved, and the sidebar's), and the base the others are measured against."""
     names = [s.name for s in saved]
-    picked = st.multiselect("Options to compare (up to four)", names, default=names[:3], max_selections=4, key="compare_options")
-    with_current = st.checkbox(f"Include the scenario in the sidebar as '{CURRENT}'", value=not picked, key="compare_current")
+    if "compare_options" not in st.session_state:
+        st.session_state["compare_options"] = names[:3]
+    elif any(n not in names for n in st.session_state["compare_options"]):
+        st.session_state["compare_options"] = [n for n in st.session_state["compare_options"] if n in names]
+    with_current = st.checkbox("Include the scenario in the sidebar", value=not names, key="compare_current")
+    # The picker's label and limit stay fixed: changing either would make it a new widget and lose the choice.
+    picked = st.multiselect("Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options")
+    if with_current and len(picked) == MAX_OPTIONS:
+        picked = picked[: MAX_OPTIONS - 1]
+        st.caption(
+            f"Four options at most: '{st.session_state['compare_options'][-1]}' is left out while the sidebar's scenario is included."
+        )
     options = [Option(s.name, s.scenario, s.description) for s in saved if s.name in picked]
     if with_current:
-        options.insert(0, Option(CURRENT, scenario, "The what-if sidebar as it is now"))
+        taken = {n.casefold() for n in names}
+        current = next(f"{CURRENT}{suffix}" for suffix in ("", " 2", " 3", " 4", " 5") if f"{CURRENT}{suffix}".casefold() not in taken)
+        options.insert(0, Option(current, scenario, "The what-if sidebar as it is now"))
     if len(options) < 2:
         st.info("Choose at least two options: save the sidebar's scenario above (move the sliders, save again) and pick them here.")
         return None
+    dataset = state.loaded().dataset
+    other = [s.name for s in saved if s.name in picked and not s.matches(dataset)]
+    if other:
+        st.warning(
+            f"Made on other data than the data loaded now: {', '.join(other)}. Their figures here are worked on the data loaded now."
+        )
     base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base")
     return options, base
 
@@ -142,8 +205,9 @@ def comparison_tables(comparison: Comparison) -> None:
         },
     )
     st.markdown("**Practices using the federation, per service**")
-    participants = comparison.participants.reset_index().rename(columns={"index": "service"})
-    st.dataframe(participants, hide_index=True, width="stretch")
+    participants = comparison.participants.reset_index()
+    participants = participants.rename(columns={participants.columns[0]: "Service"})
+    money_table(participants, counts=list(comparison.names))
     st.markdown(f"**Each practice's result with the federation, and the change against {comparison.base}**")
     wide = comparison.practices_wide()
     change = comparison.practices_wide("vs_base_gbp")
@@ -205,9 +269,13 @@ def _zip(images: dict[str, dict[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def run_comparison(options: list[Option], base: str) -> Comparison:
+def run_comparison(options: list[Option], base: str) -> Comparison | None:
     data = state.loaded()
     key = ("compare", tuple((o.name, o.scenario.to_json()) for o in options), base)
     if key not in data.memo:
-        data.memo[key] = compare(data.model, options, base)
+        try:
+            data.memo[key] = compare(data.model, options, base)
+        except FinanceError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return None
     return data.memo[key]

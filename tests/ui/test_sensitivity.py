@@ -103,7 +103,7 @@ def test_a_practice_titles_the_chart_and_orders_it_by_its_own_swing(sample_model
     shown = shown_tornado(at)
     table = tornado(sample_model, Scenario(), 10.0, PRACTICE)
     assert_shows(shown, table, "practice")
-    assert shown["title"].startswith(f"{name}: result with the federation")
+    assert shown["title"].startswith(f"Result with the federation for {name}: what moves it most")
     assert gbp(table["practice_base_gbp"].iloc[0]) in shown["title"]
     assert shown["rows"] != federation["rows"], "the practice's order must differ for this test to prove anything"
 
