@@ -44,8 +44,8 @@ pytestmark = pytest.mark.browser
 
 OVERHEAD = "Overhead change (%)"
 CONTRACT = "Contract income change (%)"
-COMPARE = "Options to compare (up to four)"
-WITH_CURRENT = "Include the scenario in the sidebar as 'Current (sidebar)'"
+COMPARE = "Saved options to compare"
+WITH_CURRENT = "Include the scenario in the sidebar"
 # name, description, the sidebar's scenario when it is saved (each reached by the arrow keys from the one before)
 SAVES = (
     ("Board A: as today", "The data as uploaded", Scenario()),
@@ -79,8 +79,9 @@ def save_option(page: Page, name: str, description: str) -> None:
     text_field(page, "One-line description").fill(description)
     main_button(page, "Save option").click()
     expect(page.get_by_test_id("stToast").filter(has_text=f"Saved '{name}'.")).to_be_visible()
+    # In the saved table, and (a new option joins the comparison) perhaps in the comparison's too.
     saved_cell = main(page).locator('[data-testid="stDataFrame"] [role="gridcell"]').filter(has_text=re.compile(f"^{re.escape(name)}$"))
-    expect(saved_cell).to_have_count(1)
+    expect(saved_cell.first).to_be_attached()  # the grid draws on a canvas; its cells are hidden text
     wait_idle(page)
     expect_no_exception(page)
 
@@ -107,8 +108,10 @@ def test_save_three_options_compare_them_and_download_the_board_pack(app_page: P
     for name, description, scenario in SAVES:
         assert (saved[name].scenario, saved[name].description) == (scenario, description)
 
+    # Each option joined the comparison when it was saved; pick any that did not.
     for name in names:
-        pick(page, COMPARE, name)
+        if name not in multiselect(page, COMPARE).inner_text():
+            pick(page, COMPARE, name)
         expect(multiselect(page, COMPARE)).to_contain_text(name)
         wait_idle(page)
     include = main(page).get_by_label(WITH_CURRENT, exact=True)
