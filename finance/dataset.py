@@ -71,7 +71,3 @@ class Dataset:
             f"{s['practices']} practices ({s['members']} federation members) in {s['pcns']} PCNs, "
             f"{s['services']} services, {s['income_lines']} income lines"
         )
-
-
-def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})

@@ -167,10 +167,6 @@ class Scenario:
         return notes
 
 
-def default_scenario() -> Scenario:
-    return Scenario()
-
-
 def _kind(value: object) -> str:
     return {bool: "true/false", str: "text", list: "a list", dict: "an object", type(None): "null"}.get(type(value), "a number")
 

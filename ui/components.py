@@ -10,6 +10,7 @@ import streamlit as st
 from finance.format import gbp, gbp_per_unit, pct
 
 ROW_PX = 35
+MAX_ROWS_SHOWN = 40  # taller tables scroll: 6,500 practices would make a page 230,000 px long
 
 
 def intro(title: str, how_to_read: str) -> None:
@@ -38,11 +39,11 @@ def money_table(
     rename: dict[str, str] | None = None,
 ) -> None:
     """A table with money as whole pounds (-£1,234), percentages as 12.5% and counts as 1,234,
-    tall enough to show every row. Columns are sorted by their values, not their text."""
+    tall enough to show every row up to MAX_ROWS_SHOWN. Columns are sorted by their values, not their text."""
     rename = rename or {}
     shown = frame.rename(columns=rename)
     formats = {rename.get(c, c): gbp for c in money} | {rename.get(c, c): pct for c in percent}
     formats |= {rename.get(c, c): (lambda v: "–" if pd.isna(v) else f"{v:,.0f}") for c in counts}
     formats |= {rename.get(c, c): gbp_per_unit for c in unit_costs}
     styler = shown.style.format(formats, na_rep="–")
-    st.dataframe(styler, hide_index=True, width="stretch", height=ROW_PX * (len(shown) + 1) + 3, placeholder="–")
+    st.dataframe(styler, hide_index=True, width="stretch", height=ROW_PX * (min(len(shown), MAX_ROWS_SHOWN) + 1) + 3, placeholder="–")
