@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from finance.format import gbp
-from finance.read import Upload
-from finance.template import template_workbook
+from finance.ingest.read import Upload
+from finance.ingest.template import template_workbook
 from ui import payments_import, state, upload_report
 from ui.components import intro, money_table
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from finance.report_charts import practice_difference_by_option, surplus_by_option
+from finance.report.charts import practice_difference_by_option, surplus_by_option
 from ui import options, state
 from ui.components import intro
 

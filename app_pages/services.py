@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from finance import views
+from finance.analysis import views
 from ui import charts, state
 from ui.components import data_badge, intro, money_table
 

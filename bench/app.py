@@ -38,9 +38,9 @@ from streamlit.testing.v1 import AppTest
 
 from bench.engine import federation_files
 from bench.generate import DEFAULT_OUT
-from finance import views
-from finance.scenario import Scenario
-from finance.sweep import fee_sweep
+from finance.analysis import views
+from finance.analysis.sweep import fee_sweep
+from finance.model.scenario import Scenario
 from ui import charts
 
 T = TypeVar("T")

@@ -30,10 +30,10 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import DEFAULT_OUT, existing_federation, parameters
-from finance.dataset import Dataset
-from finance.load import LoadResult, load_files
-from finance.model import Model
-from finance.scenario import Scenario
+from finance.ingest.dataset import Dataset
+from finance.ingest.load import LoadResult, load_files
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
@@ -133,7 +133,7 @@ def traced_peak_mb(paths: Sequence[Path]) -> float:
 # high-water mark (VmHWM) instead.
 PEAK_RSS_CODE = """
 import sys
-from finance.load import load_files
+from finance.ingest.load import load_files
 
 def peak_mb():
     with open("/proc/self/status") as status:

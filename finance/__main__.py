@@ -1,7 +1,7 @@
-"""``python -m finance``: see finance/cli.py."""
+"""``python -m finance``: see finance/cli/main.py."""
 
 import sys
 
-from finance.cli import main
+from finance.cli.main import main
 
 sys.exit(main())

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from finance.payments import import_payments, write_upload_set  # noqa: E402  (after the path is set)
+from finance.nhs.payments import import_payments, write_upload_set  # noqa: E402  (after the path is set)
 
 SOURCE = HERE / "source" / "nhs-payments-2022-23-07H.csv"
 AREA = "07H"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import openpyxl
 
-from finance.read import Upload
+from finance.ingest.read import Upload
 
 # A small valid federation: three practices, two services, every table of DATA.md.
 VALID_SHEETS: dict[str, list[list[object]]] = {

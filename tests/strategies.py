@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import strategies as st
 
-from finance.dataset import Dataset
-from finance.scenario import Scenario
+from finance.ingest.dataset import Dataset
+from finance.model.scenario import Scenario
 
 money = st.floats(min_value=0, max_value=50_000, allow_nan=False, allow_infinity=False).map(lambda x: round(x, 2))
 unit_cost = st.floats(min_value=0, max_value=60, allow_nan=False).map(lambda x: round(x, 2))

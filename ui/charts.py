@@ -1,4 +1,4 @@
-"""Plotly figure builders: frames from finance.views in, figures out. No Streamlit here, so each
+"""Plotly figure builders: frames from finance.analysis.views in, figures out. No Streamlit here, so each
 chart is testable alone. House style: titled, axes in pounds, NHS blue first, colour-blind-safe
 (Okabe-Ito) colours, gains blue and losses orange.
 
@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from finance.analysis.sweep import FeeSweep
+from finance.analysis.views import breakeven_spread
 from finance.format import gbp, money_ticks, pct
-from finance.sweep import FeeSweep
-from finance.views import breakeven_spread
 
 NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"

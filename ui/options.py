@@ -11,12 +11,12 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from finance.compare import Comparison, Option, compare
+from finance.analysis.compare import Comparison, Option, compare
 from finance.errors import FinanceError
-from finance.export import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
-from finance.report_charts import report_figures
-from finance.scenario import Scenario
-from finance.store import SavedScenario, ScenarioStore
+from finance.model.scenario import Scenario
+from finance.report.charts import report_figures
+from finance.report.pack import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
+from finance.store.scenarios import SavedScenario, ScenarioStore
 from ui import sidebar, state
 from ui.components import money_table
 

@@ -7,8 +7,8 @@ import hashlib
 import streamlit as st
 
 from finance.errors import FinanceError
-from finance.payments import import_payments, list_areas, upload_set_files
-from finance.read import Upload
+from finance.ingest.read import Upload
+from finance.nhs.payments import import_payments, list_areas, upload_set_files
 from ui import state
 
 CATALOGUE = "services.xlsx"

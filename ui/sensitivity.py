@@ -1,12 +1,12 @@
-"""Sensitivity for the page: tornado and break-even values from finance.sensitivity, computed once
+"""Sensitivity for the page: tornado and break-even values from finance.analysis.sensitivity, computed once
 per scenario change (they run the model many times)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from finance.scenario import Scenario
-from finance.sensitivity import Breakeven, breakeven, tornado
+from finance.analysis.sensitivity import Breakeven, breakeven, tornado
+from finance.model.scenario import Scenario
 from ui import state
 
 BREAKEVEN_PARAMETERS = ("management_fee_pct", "federation_cost_change_pct", "activity_change_pct")

@@ -13,7 +13,7 @@ import json
 import streamlit as st
 
 from finance.errors import ScenarioError
-from finance.scenario import Scenario
+from finance.model.scenario import Scenario
 from ui import sidebar
 
 SCENARIO_PARAM = "scenario"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from finance.dataset import Dataset
-from finance.scenario import Scenario
+from finance.ingest.dataset import Dataset
+from finance.model.scenario import Scenario
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from finance.dataset import Dataset
-from finance.load import LoadResult, load_uploads
-from finance.model import Model, Results
-from finance.read import DEFAULT_MAX_FILE_MB, Upload
-from finance.scenario import Scenario
-from finance.sweep import FeeSweep, average_catalogue_fee, fee_sweep
+from finance.analysis.sweep import FeeSweep, average_catalogue_fee, fee_sweep
+from finance.ingest.dataset import Dataset
+from finance.ingest.load import LoadResult, load_uploads
+from finance.ingest.read import DEFAULT_MAX_FILE_MB, Upload
+from finance.model.engine import Model, Results
+from finance.model.scenario import Scenario
 
 SAMPLE_FOLDER = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_LABEL = "Sample federation: 30 West Essex practices (NHS payments 2022/23, costs assumed)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from finance.load import LoadResult
+from finance.ingest.load import LoadResult
 from finance.problems import Problem
 
 

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from finance.format import gbp
-from finance.load import load_files
-from finance.model import Model
-from finance.scenario import Scenario
+from finance.ingest.load import load_files
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
 from tests.browser.driver import (
     OUTPUT,
     ROOT,

@@ -16,13 +16,13 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from finance.compare import compare
-from finance.export_xlsx import sheet_titles
+from finance.analysis.compare import compare
 from finance.format import gbp
-from finance.load import load_files
-from finance.model import Model
-from finance.scenario import Scenario
-from finance.store import ScenarioStore
+from finance.ingest.load import load_files
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
+from finance.report.xlsx import sheet_titles
+from finance.store.scenarios import ScenarioStore
 from tests.browser.driver import (
     expect_no_exception,
     go_to,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from finance.load import load_files
-from finance.model import Model
+from finance.ingest.load import load_files
+from finance.model.engine import Model
 from tests.conftest import WORKED_EXAMPLE, sample_files
 
 

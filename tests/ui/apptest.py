@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from finance import views
+from finance.analysis import views
 from finance.format import gbp
-from finance.model import Model
-from finance.read import Upload
-from finance.scenario import Scenario
+from finance.ingest.read import Upload
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
 from tests.helpers import valid_sheets, workbook_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from finance.dataset import Dataset
-from finance.load import load_files, load_uploads
-from finance.model import Model
+from finance.ingest.dataset import Dataset
+from finance.ingest.load import load_files, load_uploads
+from finance.model.engine import Model
 from tests.conftest import sample_files
 from tests.ui.apptest import valid_uploads
 

@@ -1,13 +1,13 @@
-"""ui/charts.py's figure builders, fed with finance.views frames of the sample: titles, £ axes, traces, points."""
+"""ui/charts.py's figure builders, fed with finance.analysis.views frames of the sample: titles, £ axes, traces, points."""
 
 from __future__ import annotations
 
 import pytest
 
-from finance import views
+from finance.analysis import views
+from finance.analysis.sweep import fee_sweep
 from finance.format import gbp, pct
-from finance.scenario import Scenario
-from finance.sweep import fee_sweep
+from finance.model.scenario import Scenario
 from tests.ui.apptest import is_money_axis
 from ui import charts
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from finance.load import load_uploads
-from finance.model import Model
-from finance.payments import import_payments, upload_set_files
-from finance.read import Upload
-from finance.scenario import Scenario
-from finance.sweep import average_catalogue_fee
+from finance.analysis.sweep import average_catalogue_fee
+from finance.ingest.load import load_uploads
+from finance.ingest.read import Upload
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
+from finance.nhs.payments import import_payments, upload_set_files
 from tests.conftest import SAMPLE_DATA, sample_files
 from tests.helpers import csv_bytes, set_cell, valid_sheets, workbook_bytes
 from tests.ui.apptest import (

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from finance.compare import Option, compare
-from finance.export_xlsx import sheet_titles
+from finance.analysis.compare import Option, compare
 from finance.format import gbp, pct
-from finance.scenario import Scenario
-from finance.store import ScenarioStore
+from finance.model.scenario import Scenario
+from finance.report.xlsx import sheet_titles
+from finance.store.scenarios import ScenarioStore
 from tests.ui.apptest import (
     TIMEOUT,
     assert_ok,
@@ -295,7 +295,7 @@ def test_the_board_pack_downloads_a_workbook_with_the_engines_figures(store, sam
 
 def test_a_saved_option_named_like_the_sidebars_can_be_compared_with_it(store, sample_dataset):
     """A saved option may be called 'Current (sidebar)' (the form accepts it). Ticking 'Include the
-    scenario in the sidebar' then puts two options of that name in finance.compare.compare, which
+    scenario in the sidebar' then puts two options of that name in finance.analysis.compare.compare, which
     raises ScenarioError, and the page shows a traceback instead of the comparison (ui/options.py
     choose_options inserts Option(CURRENT, ...) whatever the saved names are)."""
     store.save(CURRENT.lower(), OVERHEADS_DOWN, "", sample_dataset)

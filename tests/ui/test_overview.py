@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from finance import views
+from finance.analysis import views
+from finance.analysis.sweep import average_catalogue_fee
 from finance.format import gbp, pct
-from finance.scenario import Scenario
-from finance.sweep import average_catalogue_fee
+from finance.model.scenario import Scenario
 from tests.ui.apptest import HEADLINE, PAGE_TEXT, chart_layouts, expected_headline, headline, open_app
 
 INCOME_UP_10 = Scenario(income_change_pct={"contract": 10.0, "pcn_des": 0.0, "federation": 0.0})

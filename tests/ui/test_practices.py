@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from finance import views
+from finance.analysis import views
 from finance.format import gbp, round_half_up
-from finance.scenario import Scenario
+from finance.model.scenario import Scenario
 from tests.ui.apptest import PAGE_TEXT, chart_layouts, column_like, go, metrics, open_app, upload, valid_workbook
 
 CHOSEN = "F81749"  # Market Square Surgery: not the first in the list

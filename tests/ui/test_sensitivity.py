@@ -1,14 +1,14 @@
 """The Sensitivity page (app_pages/sensitivity.py, ui/sensitivity.py) through the real frame: the
-tornado is finance.sensitivity.tornado's, in its order, for the step and the practice chosen and the
-sidebar's scenario; the break-even lines are finance.sensitivity.breakeven's."""
+tornado is finance.analysis.sensitivity.tornado's, in its order, for the step and the practice chosen and the
+sidebar's scenario; the break-even lines are finance.analysis.sensitivity.breakeven's."""
 
 from __future__ import annotations
 
 import pytest
 
+from finance.analysis.sensitivity import breakeven, tornado
 from finance.format import gbp
-from finance.scenario import Scenario
-from finance.sensitivity import breakeven, tornado
+from finance.model.scenario import Scenario
 from tests.ui.apptest import chart_specs, open_app, plotly_values
 from ui.sensitivity import BREAKEVEN_PARAMETERS
 
@@ -128,7 +128,7 @@ def test_breakeven_lines_are_the_engines(controls, sample_model):
 
 def test_a_breakeven_message_is_the_same_every_time(sample_model):
     """Fails today. Under 'All members' the federation's surplus does not depend on its delivery
-    costs or on activity, yet finance/sensitivity.py _none_message names the grid point where the
+    costs or on activity, yet finance/analysis/sensitivity.py _none_message names the grid point where the
     (constant) surplus is lowest: `min(surplus, key=...)` picks it by floating-point noise of the
     order of 1e-11 (DuckDB sums in parallel), so the line reads "at least £9,973, at -45%", then
     "at +50%", then "at -75%" for the same scenario, and two sessions disagree. It should say the
@@ -140,7 +140,7 @@ def test_a_breakeven_message_is_the_same_every_time(sample_model):
 def test_the_tornado_order_is_the_same_every_time(sample_model):
     """Fails today. Under 'All members' activity, in-house costs and delivery costs leave the
     federation's surplus unchanged, but their swings come out as 0 or ~1e-10 (floating-point noise
-    of DuckDB's parallel sums), and finance/sensitivity.py tornado sorts on the raw swing, so these
+    of DuckDB's parallel sums), and finance/analysis/sensitivity.py tornado sorts on the raw swing, so these
     three rows change places from one call (one page load) to the next. Sorting on the swing rounded
     to the penny would keep tied rows in the parameters' own order (the sort is already stable)."""
     orders = {tuple(tornado(sample_model, Scenario(), 10.0)["label"]) for _ in range(40)}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from finance import views
-from finance.scenario import Scenario
+from finance.analysis import views
+from finance.model.scenario import Scenario
 from tests.ui.apptest import PAGE_TEXT, chart_layouts, column_like, open_app
 
 CHOSEN = "ECG"

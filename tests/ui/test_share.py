@@ -7,7 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from finance.scenario import Scenario
+from finance.model.scenario import Scenario
 from tests.ui.apptest import TIMEOUT, assert_page, button, expected_headline, headline, open_app, open_page
 
 APPLIED = "The scenario from your link is applied."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from finance.analysis.sweep import average_catalogue_fee
 from finance.format import gbp
-from finance.scenario import Scenario
-from finance.sweep import average_catalogue_fee
+from finance.model.scenario import Scenario
 from tests.ui.apptest import CHANGE_SLIDERS, button, expected_headline, go, headline, metrics, open_app
 from ui import sidebar
 

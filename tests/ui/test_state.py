@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from finance.read import Upload
-from finance.scenario import Scenario
+from finance.ingest.read import Upload
+from finance.model.scenario import Scenario
 from tests.conftest import sample_files
 from tests.ui.apptest import expected_headline, go, headline, open_app, upload, valid_workbook
 from ui import state

@@ -1,0 +1,1 @@
+"""Questions asked of the model: the fee sweep, sensitivity, option comparison and the figures each page shows."""

@@ -1,0 +1,123 @@
+"""The command line: ``python -m finance validate|run|...`` (MODEL.md, "The command line").
+
+Exit codes: 0 done; 1 the data or scenario has problems (one a line on stderr); 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from finance.errors import FinanceError, ScenarioError
+from finance.ingest.load import LoadResult, load_files
+from finance.ingest.read import DEFAULT_MAX_FILE_MB
+from finance.model.engine import run_model
+from finance.model.scenario import Scenario
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except FinanceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error of ours
+        sys.stderr.close()
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m finance",
+        description="GP practice and federation finance: check uploads and run the margin model.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check upload files against the data contract")
+    _add_files(validate)
+    validate.set_defaults(func=_validate)
+
+    run = commands.add_parser("run", help="run the margin model and print one JSON document")
+    _add_files(run)
+    run.add_argument("--scenario", metavar="S.json", help="a JSON file of scenario parameters (MODEL.md)")
+    run.set_defaults(func=_run)
+
+    template = commands.add_parser("template", help="write the blank upload template workbook")
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to write the template")
+    template.add_argument("--blank", action="store_true", help="leave out the example rows")
+    template.set_defaults(func=_template)
+
+    for module in ("finance.cli.payments", "finance.cli.export"):
+        _register_optional(module, commands)
+    return parser
+
+
+def _register_optional(module: str, commands: argparse._SubParsersAction) -> None:
+    try:
+        imported = __import__(module, fromlist=["register"])
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    imported.register(commands)
+
+
+def _add_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files, several at once")
+    parser.add_argument(
+        "--max-file-mb", type=float, default=DEFAULT_MAX_FILE_MB, help=f"largest file accepted (default {DEFAULT_MAX_FILE_MB:g} MB)"
+    )
+
+
+def _load(args: argparse.Namespace) -> LoadResult:
+    result = load_files(args.files, max_file_mb=args.max_file_mb)
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    for problem in result.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    return result
+
+
+def _validate(args: argparse.Namespace) -> int:
+    result = _load(args)
+    if not result.ok:
+        return 1
+    print(f"OK: {result.dataset.summary_line()}; {len(result.warnings)} warnings")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from finance.ingest.template import template_workbook
+
+    Path(args.out).write_bytes(template_workbook(with_examples=not args.blank))
+    print(f"Wrote {args.out}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = Scenario()
+    if args.scenario:
+        try:
+            scenario = Scenario.load(args.scenario)
+        except ScenarioError as exc:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            return 1
+    result = _load(args)
+    if not result.ok:
+        return 1
+    dataset = result.dataset
+    for note in scenario.unknown_names(set(dataset.practices["practice_code"]), set(dataset.services["service"])):
+        print(f"warning: scenario: {note}", file=sys.stderr)
+    results = run_model(dataset, scenario)
+    json.dump(results.to_json_dict(), sys.stdout, allow_nan=False)
+    sys.stdout.write("\n")
+    return 0

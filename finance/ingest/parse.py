@@ -1,0 +1,133 @@
+"""Cells -> typed values, a column at a time: text, ODS codes, numbers, money, percentages, yes/no.
+
+Each parser takes a column of raw cells (numbers or text, as read) and returns the parsed values
+plus a mask of blank cells and a mask of cells it could not read, so the validator can say which
+cell broke which rule. Vectorised with pandas: a 260,000-row income sheet parses in well under a
+second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finance.ingest.tables import NO_WORDS, STREAM_WORDS, YES_WORDS, normalise_name
+
+ODS_PRACTICE_CODE = re.compile(r"^[A-Z][0-9]{5}$")
+
+# One amount as people type it: optional brackets or sign, optional £, thousands commas, a trailing %.
+_NUMBER = re.compile(
+    r"^\s*(?P<open>\()?\s*(?P<sign>[-+])?\s*(?:£|GBP)?\s*(?P<sign2>[-+])?\s*"
+    r"(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)\s*(?P<pct>%)?\s*(?P<close>\))?\s*$",
+    re.IGNORECASE,
+)
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\xa0": " ", "\u202f": " "})
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pd.Series
+    blank: pd.Series  # bool: the cell is empty
+    bad: pd.Series  # bool: the cell is not empty and could not be read
+
+
+def cell_text(value: object) -> str:
+    """The text a user sees in a cell: 12.0 shows as '12', text is stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+def on_distinct(raw: pd.Series, convert) -> pd.Series:
+    """``raw.map(convert)``, converting each distinct value once: an income sheet of 260,000 rows
+    has a few thousand practice codes and a few dozen line names."""
+    codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=False)
+    converted = np.array([convert(v) for v in distinct] or [""], dtype=object)
+    return pd.Series(converted[codes], index=raw.index, dtype=object)
+
+
+def as_text(raw: pd.Series) -> pd.Series:
+    """Every cell as stripped text ('' when empty)."""
+    return on_distinct(raw, cell_text)
+
+
+def parse_text(raw: pd.Series) -> Parsed:
+    text = as_text(raw)
+    blank = text == ""
+    return Parsed(text.where(~blank, None), blank, pd.Series(False, index=raw.index))
+
+
+def _code_text(value: object) -> str:
+    return re.sub(r"\s+", "", cell_text(value)).upper()
+
+
+def parse_code(raw: pd.Series) -> Parsed:
+    """ODS practice codes: upper-cased, spaces removed; anything else is bad."""
+    text = on_distinct(raw, _code_text)
+    blank = text == ""
+    valid = on_distinct(text, lambda code: bool(ODS_PRACTICE_CODE.match(code))).astype(bool)
+    return Parsed(text.where(~blank, None), blank, ~blank & ~valid)
+
+
+def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False) -> Parsed:
+    """Numbers typed any way an Excel user would: 12345, £12,345.67, (1,200.00), -1200, 10%."""
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    failed = values.isna()
+    blank = pd.Series(False, index=raw.index)
+    bad = pd.Series(False, index=raw.index)
+    if failed.any():
+        text = raw[failed].map(cell_text).str.translate(_DASHES).str.strip()
+        is_blank = text == ""
+        blank.loc[is_blank[is_blank].index] = True
+        rest = text[~is_blank]
+        if len(rest):
+            parsed = _parse_number_text(rest, allow_percent_sign)
+            values.loc[rest.index] = parsed
+            bad.loc[rest.index] = parsed.isna()
+    infinite = ~np.isfinite(values) & ~values.isna()
+    bad |= infinite
+    values = values.where(~bad & ~blank, np.nan)
+    return Parsed(values, blank, bad)
+
+
+def _parse_number_text(text: pd.Series, allow_percent_sign: bool) -> pd.Series:
+    parts = text.str.extract(_NUMBER)
+    matched = parts["digits"].notna()
+    brackets = parts["open"].notna() & parts["close"].notna()
+    unbalanced = parts["open"].notna() != parts["close"].notna()
+    signs = parts["sign"].fillna("") + parts["sign2"].fillna("")
+    ok = matched & ~unbalanced & (signs.str.len() <= 1) & ~(brackets & (signs != ""))
+    if not allow_percent_sign:
+        ok &= parts["pct"].isna()
+    number = pd.to_numeric(parts["digits"].str.replace(",", "", regex=False), errors="coerce")
+    negative = brackets | (signs == "-")
+    number = number.where(~negative, -number)
+    return number.where(ok, np.nan).astype(float)
+
+
+def parse_yesno(raw: pd.Series) -> Parsed:
+    """yes/no in any case: y, yes, true, 1 / n, no, false, 0. Blank is left to the caller."""
+    text = on_distinct(raw, lambda v: cell_text(v).lower())
+    blank = text == ""
+    yes = text.isin(YES_WORDS)
+    no = text.isin(NO_WORDS)
+    values = pd.Series(np.where(yes, True, np.where(no, False, None)), index=raw.index, dtype=object)
+    return Parsed(values, blank, ~blank & ~yes & ~no)
+
+
+def parse_stream(raw: pd.Series) -> Parsed:
+    """contract, pcn_des or federation; GMS/PMS/APMS mean contract, 'PCN DES' means pcn_des."""
+    text = as_text(raw)
+    blank = text == ""
+    values = on_distinct(text, lambda v: STREAM_WORDS.get(normalise_name(v)))
+    bad = ~blank & values.isna()
+    return Parsed(values.where(~bad & ~blank, None), blank, bad)

@@ -1,0 +1,280 @@
+"""Located tables -> a clean Dataset, and every problem at once (file, sheet, cell, column, value, rule).
+
+Rules are those of DATA.md, driven by the column definitions in tables.py. Errors block the whole
+set (a set with errors loads nothing); warnings are reported and do not block.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from finance.ingest.dataset import Dataset, SourceFile
+from finance.ingest.locate import Part
+from finance.ingest.parse import Parsed, cell_text, on_distinct, parse_code, parse_number, parse_stream, parse_text, parse_yesno
+from finance.ingest.tables import DATASET_TABLES, TABLES_BY_NAME, Column
+from finance.problems import Problem, error, warning
+
+_NOT_READ = {
+    "code": "is not an ODS practice code (one letter, five digits)",
+    "money": "is not an amount",
+    "number": "is not a number",
+    "whole": "is not a whole number",
+    "percent": "is not a percentage (type 10 for 10%)",
+    "yesno": "is not yes or no (yes/no, y/n, true/false or 1/0)",
+    "stream": "is not an income stream (contract, pcn_des or federation; GMS, PMS and APMS count as contract)",
+}
+_COLUMNS = {name: [c.name for c in TABLES_BY_NAME[name].columns] for name in DATASET_TABLES}
+
+
+def validate(
+    parts: Sequence[Part], sources: Sequence[SourceFile] = (), *, files_unread: bool = False
+) -> tuple[Dataset | None, list[Problem]]:
+    """Check every rule; return the Dataset when there is no error, and every problem found.
+
+    ``files_unread``: some upload could not be read at all, so a table it may have held is not
+    reported missing (that would only repeat the file's own problem).
+    """
+    problems: list[Problem] = []
+    cleaned: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASET_TABLES}
+    for index, part in enumerate(parts):
+        frame, found = _clean_part(part)
+        frame["_part"] = index
+        cleaned[part.table.stored_as or part.table.name].append(frame)
+        problems += found
+    tables = {name: _concat(name, frames) for name, frames in cleaned.items()}
+
+    present = {name: bool(frames) for name, frames in cleaned.items()}
+    for name, what in (
+        ("practices", "practices"),
+        ("income", "contract_income, pcn_des_income, federation_income or income"),
+        ("services", "services"),
+    ):
+        if not present[name]:
+            if files_unread:
+                continue
+            problems.append(error(f"No {name} table was found: upload a file or sheet named {what}. {TABLES_BY_NAME[name].help}"))
+        elif tables[name].empty:
+            problems.append(error(f"The {name} table has no rows: it needs at least one."))
+    problems += _check_unique(parts, tables["practices"], "practice_code", "each practice needs exactly one row")
+    problems += _check_unique(parts, tables["services"], "service", "each service needs exactly one row", key=_service_key)
+    if present["practices"]:
+        known = set(tables["practices"]["practice_code"].dropna())
+        for name in ("income", "activity", "practice_costs"):
+            problems += _check_practices_exist(parts, tables[name], known)
+    if present["services"]:
+        catalogue = tables["services"]["service"].dropna()
+        for name in ("income", "activity"):
+            problems += _check_services_exist(parts, tables[name], catalogue)
+    problems += _check_unique(parts, tables["activity"], ("practice_code", "service"), "one row per practice and service")
+    problems += _advice(tables, present)
+
+    if any(p.is_error for p in problems):
+        return None, problems
+    return _dataset(tables, sources), problems
+
+
+def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
+    frame, problems = part.frame, []
+    out = pd.DataFrame({"_row": frame["_row"].to_numpy()}, index=frame.index)
+    for column in part.table.columns:
+        if column.name not in frame:
+            out[column.name] = None
+            continue
+        raw = frame[column.name]
+        parsed = _parse(column, raw)
+        rows = frame["_row"]
+        if column.required and not (column.name == "stream" and part.table.implied_stream):
+            for i in parsed.blank[parsed.blank].index:
+                problems.append(
+                    error(f"{column.name} is required but the cell is empty", **part.where(int(rows[i]), column.name), value="")
+                )
+        for i in parsed.bad[parsed.bad].index:
+            value = cell_text(raw[i])
+            problems.append(error(f"'{value}' {_NOT_READ[column.kind]}", **part.where(int(rows[i]), column.name), value=value))
+        problems += _check_range(part, column, parsed, raw, rows)
+        out[column.name] = parsed.values
+    if part.table.implied_stream:
+        out["stream"] = out["stream"].where(out["stream"].notna(), part.table.implied_stream)
+    return out, problems
+
+
+def _parse(column: Column, raw: pd.Series) -> Parsed:
+    if column.kind == "code":
+        return parse_code(raw)
+    if column.kind in ("money", "number", "whole"):
+        parsed = parse_number(raw)
+        if column.kind == "whole":
+            fraction = parsed.values.notna() & (parsed.values % 1 != 0)
+            return Parsed(parsed.values.where(~fraction), parsed.blank, parsed.bad | fraction)
+        return parsed
+    if column.kind == "percent":
+        return parse_number(raw, allow_percent_sign=True)
+    if column.kind == "yesno":
+        return parse_yesno(raw)
+    if column.kind == "stream":
+        return parse_stream(raw)
+    return parse_text(raw)
+
+
+def _check_range(part: Part, column: Column, parsed: Parsed, raw: pd.Series, rows: pd.Series) -> list[Problem]:
+    if column.minimum is None and column.maximum is None:
+        return []
+    values, problems = parsed.values, []
+    if column.minimum is not None:
+        for i in values[values < column.minimum].index:
+            value = cell_text(raw[i])
+            problems.append(
+                error(
+                    f"'{value}' is negative: {column.name} cannot be below {column.minimum:g}",
+                    **part.where(int(rows[i]), column.name),
+                    value=value,
+                )
+            )
+    if column.maximum is not None:
+        for i in values[values > column.maximum].index:
+            value = cell_text(raw[i])
+            problems.append(
+                error(
+                    f"'{value}' is over {column.maximum:g}: {column.name} is a percentage from 0 to 100",
+                    **part.where(int(rows[i]), column.name),
+                    value=value,
+                )
+            )
+    return problems
+
+
+def _concat(name: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = [*_COLUMNS[name], "_row", "_part"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+
+
+def _where(parts: Sequence[Part], row: pd.Series, column: str) -> dict[str, object]:
+    return parts[int(row["_part"])].where(int(row["_row"]), column)
+
+
+def _place(parts: Sequence[Part], row: pd.Series, column: str) -> str:
+    part = parts[int(row["_part"])]
+    where = part.where(int(row["_row"]), column)
+    inside = f"cell {where['cell']}" if where["cell"] else f"row {where['row']}"
+    return f"{part.source.file}, {inside}" if part.source.sheet is None else f"{part.source.file}, sheet {part.source.sheet}, {inside}"
+
+
+def _service_key(values: pd.Series) -> pd.Series:
+    """Service names compared without case or extra spaces ('phlebotomy ' is 'Phlebotomy')."""
+    return on_distinct(values, lambda v: " ".join(str(v).casefold().split()))
+
+
+def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tuple[str, ...], rule: str, key=None) -> list[Problem]:
+    names = (columns,) if isinstance(columns, str) else columns
+    usable = table.dropna(subset=list(names))
+    if usable.empty:
+        return []
+    keys = usable[list(names)].apply(key) if key else usable[list(names)]
+    repeated = keys.duplicated(keep=False)
+    if not repeated.any():
+        return []
+    doubled, doubled_keys = usable[repeated], keys[repeated]
+    problems = []
+    for _, group in doubled.groupby([doubled_keys[n] for n in names], sort=False):
+        first = group.iloc[0]
+        what = " and ".join(f"{n} '{first[n]}'" for n in names)
+        places = {i: _place(parts, row, names[0]) for i, row in group.iterrows()}
+        for i, row in list(group.iterrows())[1:]:
+            others = "; ".join(place for j, place in places.items() if j != i)
+            problems.append(
+                error(f"{what} appears more than once (also {others}): {rule}", **_where(parts, row, names[0]), value=str(row[names[0]]))
+            )
+    return problems
+
+
+def _check_practices_exist(parts: Sequence[Part], table: pd.DataFrame, known: set[str]) -> list[Problem]:
+    codes = table["practice_code"]
+    missing = table[codes.notna() & ~codes.isin(known) & codes.str.match(r"^[A-Z][0-9]{5}$", na=False)]
+    return [
+        error(f"practice '{row['practice_code']}' is not in practices", **_where(parts, row, "practice_code"), value=row["practice_code"])
+        for _, row in missing.iterrows()
+    ]
+
+
+def _check_services_exist(parts: Sequence[Part], table: pd.DataFrame, catalogue: pd.Series) -> list[Problem]:
+    """Service names must be in the catalogue; case and spacing are forgiven and put right."""
+    spelling = dict(zip(_service_key(catalogue), catalogue, strict=False))
+    given = table["service"].notna()
+    if not given.any():
+        return []
+    matched = _service_key(table.loc[given, "service"]).map(spelling)
+    table.loc[given, "service"] = matched.where(matched.notna(), table.loc[given, "service"])
+    problems = []
+    for i in matched[matched.isna()].index:
+        row = table.loc[i]
+        name = str(row["service"])
+        close = difflib.get_close_matches(name, list(catalogue), n=1, cutoff=0.6)
+        hint = f": did you mean '{close[0]}'?" if close else f" (services are: {', '.join(list(catalogue)[:12])})"
+        problems.append(error(f"service '{name}' is not in services{hint}", **_where(parts, row, "service"), value=name))
+    return problems
+
+
+def _advice(tables: dict[str, pd.DataFrame], present: dict[str, bool]) -> list[Problem]:
+    """Warnings: things that are allowed but probably not meant."""
+    problems = []
+    practices, income, services = tables["practices"], tables["income"], tables["services"]
+    if present["practices"] and present["income"]:
+        codes = practices["practice_code"]
+        without = practices[codes.str.match(r"^[A-Z][0-9]{5}$", na=False) & ~codes.isin(set(income["practice_code"]))]
+        for _, row in without.iterrows():
+            problems.append(warning(f"practice {row['practice_code']} ({row['practice_name']}) has no income lines"))
+    if present["services"]:
+        used = set(income["service"].dropna()) | set(tables["activity"]["service"].dropna())
+        rate = pd.to_numeric(services["units_per_1000_patients"], errors="coerce").fillna(0)
+        for _, row in services[~services["service"].isin(used) & (rate <= 0)].dropna(subset=["service"]).iterrows():
+            problems.append(
+                warning(f"service '{row['service']}' has no income, no activity and no units_per_1000_patients: no practice uses it")
+            )
+        fees = pd.to_numeric(services["management_fee_pct"], errors="coerce").dropna()
+        if len(fees) and fees.max() <= 1 and fees.max() > 0:
+            problems.append(
+                warning(
+                    f"every management_fee_pct is 1 or less (e.g. {fees.max():g}): fees are in percent, so {fees.max():g} means {fees.max():g}%. "
+                    "If you meant 10%, type 10 (a cell formatted as % in Excel holds 0.1)."
+                )
+            )
+    if not present["federation_costs"] and present["practices"]:
+        problems.append(warning("No federation_costs table: the federation's overheads are taken as £0, so its surplus is its fee income."))
+    return problems
+
+
+def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile]) -> Dataset:
+    clean = {name: frame.drop(columns=["_row", "_part"]).reset_index(drop=True) for name, frame in tables.items()}
+    practices = clean["practices"]
+    practices["list_size"] = practices["list_size"].astype(float)
+    practices["weighted_list_size"] = practices["weighted_list_size"].astype(float).fillna(practices["list_size"])
+    practices["partners_fte"] = practices["partners_fte"].astype(float)
+    practices["federation_member"] = (
+        practices["federation_member"].map(lambda v: True if v is None or v is np.nan else bool(v)).astype(bool)
+    )
+    services = clean["services"]
+    for column in (
+        "units_per_1000_patients",
+        "inhouse_cost_per_unit",
+        "inhouse_fixed_cost",
+        "federation_cost_per_unit",
+        "federation_fixed_cost",
+        "management_fee_pct",
+    ):
+        services[column] = services[column].astype(float)
+    services["inhouse_fixed_cost"] = services["inhouse_fixed_cost"].fillna(0.0)
+    services["federation_fixed_cost"] = services["federation_fixed_cost"].fillna(0.0)
+    for name, column in (
+        ("income", "amount_gbp"),
+        ("activity", "units"),
+        ("federation_costs", "amount_gbp"),
+        ("practice_costs", "amount_gbp"),
+    ):
+        clean[name][column] = clean[name][column].astype(float)
+    return Dataset(sources=tuple(sources), **clean)

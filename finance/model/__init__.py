@@ -1,0 +1,1 @@
+"""The margin model of MODEL.md: the Scenario, and the DuckDB engine with its SQL queries."""

@@ -1,0 +1,1 @@
+"""NHS Digital's published Payments to General Practice, imported as an upload set for an area."""

@@ -1,0 +1,102 @@
+"""Plotly figures for the options report: a Comparison in, figures out (no Streamlit).
+
+NHS blue (#005EB8) is the primary colour; options after the first take the Okabe-Ito palette,
+which stays distinguishable for the common kinds of colour blindness. A loss is drawn in
+Okabe-Ito vermilion, never in red-against-green.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from finance.analysis.compare import Comparison
+from finance.format import gbp, money_ticks
+
+NHS_BLUE = "#005EB8"
+LOSS = "#D55E00"  # Okabe-Ito vermilion
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+OPTION_COLOURS = (NHS_BLUE, "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FONT = "Arial, Helvetica, sans-serif"
+
+
+def option_colour(position: int) -> str:
+    return OPTION_COLOURS[position % len(OPTION_COLOURS)]
+
+
+def label(text: object) -> str:
+    """Text for a plotly label: plotly reads a few HTML tags in labels, so show every character as typed."""
+    return html.escape(str(text), quote=False)
+
+
+def surplus_by_option(comparison: Comparison) -> go.Figure:
+    """One bar per option: the federation's surplus (blue) or loss (vermilion), labelled in £."""
+    headline = comparison.headline
+    surplus = headline["surplus_gbp"].tolist()
+    figure = go.Figure(
+        go.Bar(
+            x=[label(n) for n in headline["option"]],
+            y=surplus,
+            marker_color=[NHS_BLUE if v >= 0 else LOSS for v in surplus],
+            text=[gbp(v) for v in surplus],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[gbp(v) for v in surplus],
+            hovertemplate="%{x}<br>Federation surplus: %{customdata}<extra></extra>",
+        )
+    )
+    figure.add_hline(y=0, line_width=1, line_color="#425563")
+    _layout(figure, "Federation surplus by option", height=460)
+    figure.update_yaxes(title_text="Surplus (£ per year)", zeroline=False, **money_ticks(surplus))
+    figure.update_xaxes(title_text="Option")
+    return figure
+
+
+def practice_difference_by_option(comparison: Comparison) -> go.Figure:
+    """Each practice's result with the federation minus all in-house, one bar colour per option."""
+    practices = comparison.practices
+    figure = go.Figure()
+    for position, name in enumerate(comparison.names):
+        mine = practices[practices["option"] == name]
+        figure.add_trace(
+            go.Bar(
+                y=[label(f"{p} ({c})") for p, c in zip(mine["practice_name"], mine["practice_code"], strict=True)],
+                x=mine["difference_gbp"].tolist(),
+                name=label(name),
+                orientation="h",
+                marker_color=option_colour(position),
+                customdata=[gbp(v, signed=True) for v in mine["difference_gbp"]],
+                hovertemplate="%{y}<br>" + label(name) + ": %{customdata}<extra></extra>",
+            )
+        )
+    rows = practices["practice_code"].nunique()
+    _layout(
+        figure,
+        "Each practice: better or worse off with the federation, by option",
+        height=max(420, 140 + rows * 16 * len(comparison.names)),
+    )
+    figure.update_layout(barmode="group", legend_title_text="Option", yaxis={"autorange": "reversed"})
+    figure.update_xaxes(title_text="With the federation minus all in-house (£ per year)", **money_ticks(practices["difference_gbp"]))
+    figure.update_yaxes(title_text="Practice")
+    figure.add_vline(x=0, line_width=1, line_color="#425563")
+    return figure
+
+
+def report_figures(comparison: Comparison) -> dict[str, go.Figure]:
+    """The report's charts by a file-friendly name (for HTML and for PNG/PDF images)."""
+    return {
+        "surplus_by_option": surplus_by_option(comparison),
+        "practice_difference_by_option": practice_difference_by_option(comparison),
+    }
+
+
+def _layout(figure: go.Figure, title: str, *, height: int) -> None:
+    figure.update_layout(
+        title={"text": label(title), "x": 0, "xanchor": "left", "xref": "paper"},
+        template="plotly_white",
+        font={"family": FONT, "size": 13, "color": "#212B32"},
+        height=height,
+        margin={"l": 80, "r": 30, "t": 70, "b": 60},
+        separators=".,",
+    )

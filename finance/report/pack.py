@@ -1,0 +1,83 @@
+"""What partners take home: the board pack (xlsx), the result rows (CSV), a standalone HTML report, chart images.
+
+    board_pack_xlsx(model, options, base=None, dataset=None) -> bytes   # export_xlsx.py
+    report_html(model, options, base=None, dataset=None) -> str         # export_html.py
+    results_csv(results) -> bytes, options_csv(comparison) -> bytes     # here
+    chart_images(figures, fmt="png") -> dict[str, bytes]; images_available() -> bool   # export_images.py
+    chart_images_by_format(figures, ("png", "pdf")) -> {fmt: {name: bytes}}         # one browser for all
+
+``options`` are as for ``finance.analysis.compare.compare``: (name, scenario) or (name, scenario,
+description) tuples, Options or SavedScenarios; ``base`` names the option the others are measured
+against (default the first). The *_from_comparison forms take a Comparison the caller already has.
+Text from uploads is neutralised everywhere (finance/report/safe_text.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from finance.analysis.compare import Comparison, OptionLike, compare
+from finance.ingest.dataset import Dataset
+from finance.model.engine import ROW_FIELDS, Model, Results
+from finance.report.html import comparison_html
+from finance.report.images import chart_images, chart_images_by_format, images_available
+from finance.report.safe_text import neutralise_frame
+from finance.report.xlsx import comparison_workbook
+
+__all__ = [
+    "board_pack_xlsx",
+    "chart_images",
+    "chart_images_by_format",
+    "comparison_html",
+    "comparison_workbook",
+    "images_available",
+    "options_csv",
+    "report_html",
+    "results_csv",
+]
+
+CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that Excel reads £ and accented names correctly
+
+
+def board_pack_xlsx(model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None) -> bytes:
+    """The board pack workbook: summary, a sheet per option, practices side by side, assumptions."""
+    return comparison_workbook(compare(model, options, base), dataset or model.dataset)
+
+
+def report_html(model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None) -> str:
+    """A standalone HTML report with interactive charts; opens offline (plotly.js is inside it)."""
+    return comparison_html(compare(model, options, base), dataset or model.dataset)
+
+
+def results_csv(results: Results) -> bytes:
+    """One scenario's rows (practice x service) with practice names, as CSV bytes for Excel."""
+    return _csv(_result_rows(results))
+
+
+def options_csv(comparison: Comparison) -> bytes:
+    """Every option's rows, stacked, with the option's name in the first column."""
+    frames = []
+    for option, results in zip(comparison.options, comparison.results, strict=True):
+        frame = _result_rows(results)
+        frame.insert(0, "option", option.name)
+        frames.append(frame)
+    return _csv(pd.concat(frames, ignore_index=True))
+
+
+def _result_rows(results: Results) -> pd.DataFrame:
+    names = results.practices[["practice_code", "practice_name", "pcn"]]
+    rows = results.rows[[*ROW_FIELDS, "fee_pct"]].merge(names, on="practice_code", how="left")
+    order = ["practice_code", "practice_name", "pcn", *[c for c in ROW_FIELDS if c != "practice_code"], "fee_pct"]
+    rows = rows[order].copy()
+    for column in rows.columns:
+        if column.endswith("_gbp") or column == "units":
+            rows[column] = rows[column].round(2)
+        elif column.endswith("_pct"):
+            rows[column] = rows[column].round(4)
+    return rows
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)

@@ -1,0 +1,60 @@
+"""The fee sweep agrees with the SQL model fee by fee (it is a fast path to the same figures)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from finance.analysis.sweep import fee_sweep
+from finance.ingest.load import load_files
+from finance.model.engine import Model
+from finance.model.scenario import Scenario
+from tests.conftest import WORKED_EXAMPLE, sample_files
+from tests.strategies import federations, scenarios
+
+FEES = (0.0, 2.5, 5.0, 7.5, 10.0, 12.0, 15.0, 20.0, 30.0, 40.0)
+COMPARED = ["fee_income_gbp", "overheads_gbp", "surplus_gbp", "practices_participating", "participations", "practices_better_off"]
+
+
+def assert_sweep_matches_model(model: Model, scenario: Scenario, fees=FEES) -> None:
+    sweep = fee_sweep(model, scenario, fees).points
+    expected = model.summaries([scenario.with_changes(management_fee_pct=f, service_fee_pct={}, participation="rational") for f in fees])
+    for column in COMPARED:
+        assert sweep[column].tolist() == pytest.approx(expected[column].tolist(), abs=1e-6), column
+
+
+def test_worked_example_sweep():
+    model = Model(load_files(sorted(WORKED_EXAMPLE.glob("*.csv"))).dataset)
+    sweep = fee_sweep(model, Scenario(), FEES)
+    at = sweep.points.set_index("fee_pct")
+    # At 5% the cascade of MODEL.md stops: A is exactly at break-even and stays, B and C gain.
+    assert at.loc[5.0, "participations"] == 3
+    assert at.loc[5.0, "surplus_gbp"] == pytest.approx(-1_000)
+    # At 10% A leaves, then B and C: nobody is left.
+    assert at.loc[10.0, "participations"] == 0
+    assert sweep.best["fee_pct"] == 5.0
+    assert sweep.breakeven_fee_pct is None
+    assert_sweep_matches_model(model, Scenario(), FEES)
+    tolerant = fee_sweep(model, Scenario(opt_out_tolerance_gbp=1_000), FEES)
+    assert tolerant.breakeven_fee_pct == 7.5  # 7.5% of 40,000 = 3,000 = the overheads
+
+
+def test_sample_sweep_matches_model_under_scenarios():
+    model = Model(load_files(sample_files()).dataset)
+    for scenario in (
+        Scenario(),
+        Scenario(opt_out_tolerance_gbp=2_000, activity_change_pct=10),
+        Scenario(excluded_practices=("F81004",), federation_cost_change_pct=-20),
+    ):
+        assert_sweep_matches_model(model, scenario)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(federations(), scenarios(), st.lists(st.sampled_from(FEES), min_size=1, max_size=5, unique=True))
+def test_sweep_matches_model_for_any_federation(dataset, scenario, fees):
+    model = Model(dataset)
+    try:
+        assert_sweep_matches_model(model, scenario, tuple(fees))
+    finally:
+        model.close()
