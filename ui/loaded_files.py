@@ -69,7 +69,7 @@ def file_list() -> None:
     for position, upload in enumerate(data.uploads):
         name, size, remove = st.columns([6, 2, 2], vertical_alignment="center")
         name.markdown(f"`{upload.name}`")
-        size.caption(f"{len(upload.content) / 1024:,.0f} KB")
+        size.caption(f"{len(upload.content) / 1024:,.0f} KB" if len(upload.content) >= 1024 else "under 1 KB")
         remove.button("Remove", key=f"remove_file_{position}", on_click=_remove, args=(upload.name,), help=f"Remove {upload.name}")
     problem = st.session_state.pop(REMOVE_PROBLEM, None)
     if problem:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from finance.ingest.read import Upload
+from finance.model.scenario import Scenario
 from finance.store.sessions import SessionStore, idle_days, is_key, new_key
 from ui import meeting_mode, share, sidebar, state
 
@@ -156,9 +157,8 @@ def save() -> None:
 
 
 def _untouched(record: dict) -> bool:
-    defaults = {name: value for name, value in sidebar.DEFAULTS.items()}
-    controls = {k: v for k, v in record["controls"].items() if k in defaults}
-    return controls == {k: defaults[k] for k in controls} and not record["choices"] and not record["meeting"] and not record["link"]
+    scenario = sidebar.scenario_from_state({**sidebar.DEFAULTS, **record["controls"]})
+    return scenario == Scenario() and not record["choices"] and not record["meeting"] and not record["link"]
 
 
 def forget() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,17 +86,15 @@ def model_scenario(chosen: Scenario) -> Scenario:
     return aliases.scenario(chosen) if aliases is not None else chosen
 
 
-def practice_label(code: str) -> str:
-    """How the sidebar names a practice (by its real code): "Name (code)", or "Practice A" in meeting mode."""
+def practice_labels() -> Callable[[str], str]:
+    """How the sidebar names a practice by its real code: "Name (code)", or "Practice A" in meeting mode.
+    A plain function of the code (no session state), as a widget's format_func must be."""
     data = source()
     if meeting_on():
-        return loaded().aliases.names.get(code, code)
-    names = data.memo.get("practice_names")
-    if names is None:
-        names = data.memo["practice_names"] = dict(
-            zip(data.dataset.practices["practice_code"], data.dataset.practices["practice_name"], strict=True)
-        )
-    return f"{names.get(code, code)} ({code})"
+        aliases = loaded().aliases.names
+        return lambda code: aliases.get(code, code)
+    names = dict(zip(data.dataset.practices["practice_code"], data.dataset.practices["practice_name"], strict=True))
+    return lambda code: f"{names.get(code, code)} ({code})"
 
 
 def shown_code(code: str) -> str:
