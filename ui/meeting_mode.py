@@ -25,8 +25,8 @@ TOGGLE_KEY = "meeting_mode"
 TOGGLE_LABEL = "Meeting mode: hide practice names"
 TOGGLE_HELP = (
     "Shows practices as Practice A, B, … and PCNs as PCN 1, 2, … on every page, chart and download, for meetings where "
-    "partners of other practices are in the room. Letters follow the practice codes' order. The address bar's link still "
-    "holds the real codes of excluded practices."
+    "partners of other practices are in the room. Letters follow the practice codes' order. The address bar holds no "
+    "scenario meanwhile (it would name excluded practices by their codes): switch it off to copy a link."
 )
 
 

@@ -60,6 +60,7 @@ def start() -> None:
     stored = sessions.load(key) if key else None
     if stored is None:  # an unknown key is not reused: a planted cookie must not name the session
         st.session_state[SESSION_KEY] = new_key()
+        st.session_state[_SAVED_FILES] = _files_signature()
         return
     st.session_state[SESSION_KEY] = key
     _restore(stored.files, stored.state)
@@ -71,7 +72,8 @@ def _restore(files: tuple[tuple[str, bytes], ...], saved: dict) -> None:
         uploads = tuple(Upload(name, content) for name, content in files)
         result = state.validate(uploads)
         if result.ok:
-            state.replace_data(result, uploads, str(saved.get("label") or "Your files"), fit_sidebar=False)
+            label = str(saved.get("label") or "Your files: " + ", ".join(u.name for u in uploads))
+            state.replace_data(result, uploads, label, fit_sidebar=False)
             notes.append(f"your {len(uploads)} file{'s' if len(uploads) != 1 else ''}")
         else:  # e.g. the upload rules changed since: say so, never show other figures silently
             st.session_state["link_note"] = (
@@ -148,6 +150,8 @@ def save() -> None:
         return  # a visit that changed nothing leaves nothing on the server
     sessions = store()
     files = _files_signature()
+    # Only when this session changed its data: a second tab of the same browser, still on the sample,
+    # must not write "no files" over the files the first tab loaded.
     if files != st.session_state.get(_SAVED_FILES):
         sessions.save_files(key, () if data.is_sample else tuple((u.name, u.content) for u in data.uploads))
         st.session_state[_SAVED_FILES] = files
@@ -185,7 +189,7 @@ def write_cookie(where: Callable | None = None) -> None:
         return
     max_age = int(idle_days() * 86_400)
     script = (
-        "<script>(function(){var c='" + COOKIE + "=" + key + "; Path=/; Max-Age=" + str(max_age) + "; SameSite=Strict';"
+        "<script>(function(){var c='" + COOKIE + "=" + key + "; Path=/; Max-Age=" + str(max_age) + "; SameSite=Lax';"
         "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>"
     )
     (where or st.sidebar).html(script, unsafe_allow_javascript=True)

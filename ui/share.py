@@ -19,7 +19,7 @@ import streamlit as st
 
 from finance.errors import ScenarioError
 from finance.model.scenario import Scenario
-from ui import sidebar
+from ui import meeting_mode, sidebar
 
 SCENARIO_PARAM = "scenario"
 DATA_PARAM = "data"
@@ -142,6 +142,8 @@ def write_link(scenario: Scenario, fingerprint: str) -> None:
     wanted = {SCENARIO_PARAM: json.dumps(changes, separators=(",", ":")), DATA_PARAM: fingerprint[:FINGERPRINT_CHARS]} if changes else {}
     if pending:
         wanted = {SCENARIO_PARAM: pending["scenario"], **({DATA_PARAM: pending["data"]} if pending.get("data") else {})}
+    if st.session_state.get(meeting_mode.TOGGLE_KEY):  # on a projector the address would name excluded practices by code
+        wanted = {}
     current = {k: st.query_params.get(k) for k in (SCENARIO_PARAM, DATA_PARAM) if k in st.query_params}
     if current != wanted:
         st.query_params.clear()

@@ -85,3 +85,23 @@ def test_a_link_opened_in_the_browser_that_has_the_files_applies_at_once(monkeyp
     assert again.session_state["loaded"].dataset.file_names == ["federation.xlsx"]  # the files were not lost
     assert [i.value for i in again.info if "link" in i.value] == ["The scenario from your link is applied."]
     assert headline(again) == headline_for(content, LINK_SCENARIO)
+
+
+def test_a_refresh_of_an_address_holding_the_sessions_own_scenario_says_nothing(monkeypatch):
+    at = open_app("Overview")
+    at.slider(key="overhead_change").set_value(20).run()
+    address = {k: at.query_params[k] for k in ("scenario", "data")}
+    monkeypatch.setattr(session_keeper, "browser_key", lambda: at.session_state["session_key"])
+    again = open_link(address)
+    assert again.slider(key="overhead_change").value == 20
+    assert not [i.value for i in again.info if "link" in i.value]
+
+
+def test_meeting_mode_keeps_the_scenario_out_of_the_address():
+    at = open_app("Overview")
+    at.multiselect(key="excluded_practices").set_value(["F81004"]).run()
+    assert "F81004" in at.query_params["scenario"]
+    at.toggle(key="meeting_mode").set_value(True).run()
+    assert "scenario" not in at.query_params
+    at.toggle(key="meeting_mode").set_value(False).run()
+    assert "F81004" in at.query_params["scenario"]

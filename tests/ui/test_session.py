@@ -129,3 +129,34 @@ def test_removing_the_last_file_asks_before_going_back_to_the_sample():
     assert metrics(at)["Practices"] == "3"
     button(at, "Yes, go back to the sample").click().run()
     assert at.session_state["loaded"].is_sample
+
+
+def test_a_second_tab_on_the_sample_does_not_wipe_the_files_the_first_loaded(monkeypatch):
+    first = open_app("Data")
+    first.slider(key="overhead_change").set_value(5).run()
+    key = first.session_state["session_key"]
+    second = reopen(monkeypatch, key, "Overview")  # the same browser, another tab, before the upload
+    upload(first, [("federation.xlsx", valid_workbook())])
+    second.slider(key="overhead_change").set_value(10).run()
+    third = reopen(monkeypatch, key, "Data")
+    assert third.session_state["loaded"].dataset.file_names == ["federation.xlsx"]
+    assert third.slider(key="overhead_change").value == 10  # the scenario: the latest tab's
+
+
+def test_the_nhs_import_asks_before_replacing_the_users_files():
+    from tests.conftest import SAMPLE_DATA
+
+    source = SAMPLE_DATA / "source" / "nhs-payments-2022-23-07H.csv"
+    at = open_app("Data")
+    upload(at, [("federation.xlsx", valid_workbook())])
+    at.file_uploader(key="payments_file").set_value((source.name, source.read_bytes(), "text/csv")).run()
+    areas = at.multiselect(key="payments_areas")
+    areas.set_value([next(o for o in areas.options if "(PCN, U16446," in o)]).run()
+    button(at, "Import these practices").click().run()
+    assert any(w.value.startswith("The import replaces your 1 loaded file.") for w in at.warning)
+    button(at, "Cancel").click().run()
+    assert at.session_state["loaded"].dataset.file_names == ["federation.xlsx"]
+    button(at, "Import these practices").click().run()
+    button(at, "Yes, import and replace my files").click().run()
+    assert_ok(at)
+    assert metrics(at)["Practices"] == "4"
