@@ -35,18 +35,25 @@ def handle_upload(uploads: tuple[Upload, ...]) -> None:
         _load(uploads, signature)
         return
     count = len(data.uploads)
-    names = ", ".join(u.name for u in uploads)
+    names = ", ".join(u.name for u in uploads) if len(uploads) <= 3 else f"these {len(uploads)} files"
     same = sorted({u.name for u in uploads} & {u.name for u in data.uploads})
+    if not same:
+        clash = ""
+    elif len(same) <= 3:
+        clash = (
+            f" If you add, the new {', '.join(same)} replace{'s' if len(same) == 1 else ''} the loaded one{'s' if len(same) != 1 else ''}."
+        )
+    else:
+        clash = f" If you add, {len(same)} of them replace loaded files of the same name."
     box = st.container(border=True)
     box.markdown(
-        f"**What should {names} do?** You have {count} file{'s' if count != 1 else ''} loaded now."
-        + (f" A loaded file with the same name ({', '.join(same)}) is replaced by the new one if you add." if same else "")
+        f"**Add {names} to the data loaded now, or replace it?** You have {count} file{'s' if count != 1 else ''} loaded now.{clash}"
     )
     add, replace = box.columns(2)
     if add.button(f"Add to the {count} loaded file{'s' if count != 1 else ''}", key="upload_add", type="primary"):
         combined = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads}) + uploads
         _load(combined, signature)
-    if replace.button("Replace the loaded files with these", key="upload_replace"):
+    if replace.button("Replace the loaded files", key="upload_replace"):
         _load(uploads, signature)
 
 

@@ -135,7 +135,7 @@ def test_a_bad_upload_after_a_good_one_keeps_the_good_one(valid_model, valid_dat
     upload(at, [("federation.xlsx", valid_workbook())])
     upload(at, [("federation.xlsx", bad_workbook())])
     assert not at.error  # with files of the user's loaded, nothing happens until they choose add or replace
-    button(at, "Replace the loaded files with these").click().run()
+    button(at, "Replace the loaded files").click().run()
     assert "You are still looking at Your files: federation.xlsx" in at.error[0].value
     assert metrics(at) == data_metrics(valid_dataset)
     go(at, "Overview")
