@@ -148,6 +148,15 @@ def save() -> None:
     never_saved = _SAVED_STATE not in st.session_state
     if never_saved and data.is_sample and _untouched(record):
         return  # a visit that changed nothing leaves nothing on the server
+    try:
+        _write(key, data, text)
+    except OSError as exc:  # a full disk or a folder the server cannot write: the page still works, and says so once
+        if not st.session_state.get("session_save_failed"):
+            st.session_state["session_save_failed"] = True
+            st.toast(f"Your session could not be kept on the server ({exc.strerror}): a refresh would lose it.", icon=":material/warning:")
+
+
+def _write(key: str, data: state.Loaded, text: str) -> None:
     sessions = store()
     files = _files_signature()
     # Only when this session changed its data: a second tab of the same browser, still on the sample,

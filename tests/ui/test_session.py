@@ -160,3 +160,21 @@ def test_the_nhs_import_asks_before_replacing_the_users_files():
     button(at, "Yes, import and replace my files").click().run()
     assert_ok(at)
     assert metrics(at)["Practices"] == "4"
+
+
+def test_meeting_mode_is_kept_and_a_folder_it_cannot_write_is_said_once(monkeypatch, session_folder):
+    at = open_app("Practices")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    at.selectbox(key="practice").select("C").run()
+    again = reopen(monkeypatch, at.session_state["session_key"], "Practices")
+    assert again.toggle(key="meeting_mode").value is True
+    assert again.selectbox(key="practice").value == "C"
+
+    blocked = session_folder.parent / "a file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("FINANCE_SESSION_DIR", str(blocked / "sessions"))  # the server can no longer write there
+    again.slider(key="overhead_change").set_value(5).run()
+    assert_ok(again)
+    assert [t.value for t in again.toast if "could not be kept on the server" in t.value]
+    again.slider(key="overhead_change").set_value(6).run()
+    assert not [t.value for t in again.toast if "could not be kept on the server" in t.value]  # said once
