@@ -149,6 +149,8 @@ def test_refresh_restart_remove_and_reset(chromium, own_server: Server) -> None:
         go_to(page, "Practices", "Practice view")
         choose(page, "Practice", _practice_label(4))
         expect(selected(page, "Practice")).to_have_value(_practice_label(4))
+        # The server has drawn the page for that practice (so its run, which saves the choice, has happened).
+        expect(main(page).get_by_text(f"{_practice_label(4).rsplit(' (', 1)[0]}: from all in-house")).to_be_visible()
         wait_idle(page)
 
         # A refresh, then a restart of the server on the same session folder: everything is back.
