@@ -97,7 +97,7 @@ def saved_table(saved: list[SavedScenario]) -> None:
                 "Description": [s.description for s in saved],
                 "Saved": [f"{s.saved_at:%d %b %Y %H:%M} UTC" for s in saved],
                 "Made on": ["the data loaded now" if s.matches(dataset) else "other data" for s in saved],
-                "Scenario": [s.scenario.describe() for s in saved],
+                "Scenario": [state.model_scenario(s.scenario).describe() for s in saved],  # meeting mode: no real codes
             }
         ),
         hide_index=True,
@@ -117,7 +117,7 @@ def manage(saved: list[SavedScenario]) -> None:
         st.session_state["manage_option"] = names[0]
     chosen = st.selectbox("Saved option", names, key="manage_option")
     option = next(s for s in saved if s.name == chosen)
-    st.caption(f"{option.description + ' · ' if option.description else ''}{option.scenario.describe()}")
+    st.caption(f"{option.description + ' · ' if option.description else ''}{state.model_scenario(option.scenario).describe()}")
     mismatch = option.mismatch(state.loaded().dataset)
     if mismatch:
         st.warning(mismatch, icon=":material/warning:")

@@ -67,7 +67,9 @@ def test_aliases_follow_the_practice_codes_and_keep_the_figures(sample_dataset):
     assert shown.income["amount_gbp"].sum() == sample_dataset.income["amount_gbp"].sum()
 
 
-def test_no_real_practice_on_any_page_and_the_same_figures(sample_dataset, sample_model):
+def test_no_real_practice_on_any_page_and_the_same_figures(store, sample_dataset, sample_model):
+    store.save("Without one practice", Scenario(excluded_practices=("F81004",)), "", sample_dataset)
+    store.save("Overheads up", Scenario(overhead_change_pct=10.0), "", sample_dataset)
     at = open_app("Overview")
     at.multiselect(key="excluded_practices").set_value(["F81004"]).run()
     before = headline(at)
