@@ -70,6 +70,18 @@ def aliases_for(dataset: Dataset) -> Aliases:
     return Aliases(codes, names, pcns)
 
 
+def hide_in_text(text: str, dataset: Dataset, aliases: Aliases) -> str:
+    """A text (such as the data's label, which names the areas of an NHS payments import) with every real
+    practice name, PCN name and practice code replaced by its shown one, longest first."""
+    practices = dataset.practices
+    swaps = {**dict(zip(practices["practice_name"], practices["practice_code"].map(aliases.names), strict=True)), **aliases.pcns}
+    swaps |= dict(aliases.codes)
+    for real in sorted(swaps, key=len, reverse=True):
+        if isinstance(real, str) and real:
+            text = text.replace(real, swaps[real])
+    return text
+
+
 def anonymise(dataset: Dataset, aliases: Aliases) -> Dataset:
     """The same figures under the shown codes and names; the files (and so the fingerprint) are the same."""
     practices = dataset.practices.copy()

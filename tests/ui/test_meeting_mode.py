@@ -92,6 +92,16 @@ def test_no_real_practice_on_any_page_and_the_same_figures(store, sample_dataset
     assert any(w in everything_shown(at) for w in sample_dataset.practices["practice_name"])
 
 
+def test_the_label_of_an_nhs_import_names_no_pcn(sample_dataset):
+    from ui.meeting_mode import hide_in_text
+
+    aliases = aliases_for(sample_dataset)
+    label = "NHS payments import (payments.csv): North Uttlesford PCN (PCN, U16446); The Eden Surgeries (F81004)"
+    shown = hide_in_text(label, sample_dataset, aliases)
+    assert not [w for w in real_words(sample_dataset) if w in shown]
+    assert shown.startswith("NHS payments import (payments.csv): PCN ") and "(PCN, U16446)" in shown
+
+
 def test_the_board_pack_in_meeting_mode_names_no_practice(store, sample_dataset, monkeypatch):
     served = capture_downloads(monkeypatch)
     store.save("Option A", Scenario(overhead_change_pct=10.0, excluded_practices=("F81004",)), "", sample_dataset)
