@@ -82,10 +82,9 @@ def _restore(files: tuple[tuple[str, bytes], ...], saved: dict) -> None:
                 + "; ".join(str(p) for p in result.errors[:3])
                 + "): you are looking at the sample federation. Upload them again on the Data page.",
             )
-    controls = saved.get("controls") or {}
-    for name in CONTROLS:
-        if name in controls:
-            st.session_state[name] = controls[name]
+    controls = {name: value for name, value in (saved.get("controls") or {}).items() if _valid_control(name, value)}
+    for name, value in controls.items():
+        st.session_state[name] = value
     st.session_state[KEPT] = dict(saved.get("choices") or {})
     st.session_state[meeting_mode.TOGGLE_KEY] = bool(saved.get("meeting"))
     share.restore_pending(saved.get("link"))
@@ -93,6 +92,23 @@ def _restore(files: tuple[tuple[str, bytes], ...], saved: dict) -> None:
     st.session_state[_SAVED_FILES] = _files_signature()
     if notes or controls:
         st.toast("Your session is back: " + (", ".join(notes) + ", " if notes else "") + "the scenario and each page's choices.")
+
+
+def _valid_control(name: str, value: object) -> bool:
+    """A kept control value the sidebar can show (a later version may have changed a control's range or labels)."""
+    slider_keys = {key for _, key, _ in sidebar.CHANGE_SLIDERS}
+    if name in slider_keys:
+        return isinstance(value, int) and sidebar.SLIDER_RANGE[0] <= value <= sidebar.SLIDER_RANGE[1]
+    checks = {
+        "management_fee": lambda v: isinstance(v, int | float) and sidebar.FEE_RANGE[0] <= v <= sidebar.FEE_RANGE[1],
+        "one_fee": lambda v: isinstance(v, bool),
+        "fee_default_set": lambda v: isinstance(v, bool),
+        "participation": lambda v: v in sidebar.PARTICIPATION,
+        "opt_out_tolerance": lambda v: isinstance(v, int) and 0 <= v <= 1_000_000,
+        "excluded_practices": lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v),
+        sidebar.SERVICE_FEES_KEY: lambda v: isinstance(v, dict) and all(isinstance(f, int | float) for f in v.values()),
+    }
+    return name in checks and checks[name](value)
 
 
 def recall(key: str, options: Sequence | None = None) -> None:

@@ -178,3 +178,24 @@ def test_meeting_mode_is_kept_and_a_folder_it_cannot_write_is_said_once(monkeypa
     assert [t.value for t in again.toast if "could not be kept on the server" in t.value]
     again.slider(key="overhead_change").set_value(6).run()
     assert not [t.value for t in again.toast if "could not be kept on the server" in t.value]  # said once
+
+
+def test_kept_values_a_control_cannot_show_are_left_out(monkeypatch, session_folder):
+    key = new_key()
+    store = SessionStore(session_folder)
+    controls = {
+        "overhead_change": 500,
+        "activity_change": 7,
+        "participation": "Everyone",
+        "management_fee": 8.5,
+        "one_fee": True,
+        "fee_default_set": True,
+    }
+    store.save_state(key, {"controls": controls, "choices": {"service": "No such service", "tornado_step": 99}})
+    at = reopen(monkeypatch, key, "Services")
+    assert (at.slider(key="overhead_change").value, at.slider(key="activity_change").value) == (0, 7)
+    assert at.radio(key="participation").value == "All members"
+    assert at.slider(key="management_fee").value == 8.5
+    assert at.selectbox(key="service").value == at.selectbox(key="service").options[0]
+    go(at, "Sensitivity")
+    assert at.slider(key="tornado_step").value == 10
