@@ -6,7 +6,7 @@ import streamlit as st
 from finance.format import gbp
 from finance.ingest.read import Upload
 from finance.ingest.template import template_workbook
-from ui import payments_import, state, upload_report
+from ui import loaded_files, payments_import, state, upload_report
 from ui.components import intro, money_table
 
 intro(
@@ -30,12 +30,6 @@ with left:
         key="uploader",
         max_upload_size=int(state.MAX_FILE_MB),
     )
-    combine = st.checkbox(
-        "Add these files to the data loaded now",
-        key="combine_uploads",
-        help="A file with the same name as a loaded one replaces it. For example: start from the NHS payments for your area, "
-        "then add your own services, federation_costs and practice_costs files.",
-    )
 with right:
     st.markdown("**The template** has a sheet per table, the rules for every column, example rows and dropdowns.")
     st.download_button(
@@ -44,27 +38,9 @@ with right:
         file_name="gp-federation-finance-template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    if not data.is_sample and st.button("Go back to the sample federation"):
-        state.reset_to_sample()
-        st.session_state.pop("upload_report", None)
-        st.rerun()
 
-uploads = tuple(Upload(f.name, f.getvalue()) for f in files or [])
-candidate = uploads
-if combine:
-    candidate = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads}) + uploads
-signature = state.uploads_signature(candidate)
-if not uploads:
-    if st.session_state.pop("uploads_checked", None) is not None:  # the files were just removed
-        st.session_state.pop("upload_report", None)
-elif st.session_state.get("uploads_checked") != signature and signature != state.uploads_signature(data.uploads):
-    st.session_state["uploads_checked"] = signature
-    with st.spinner(f"Checking {len(candidate)} file{'s' if len(candidate) != 1 else ''}…"):
-        result = state.validate(candidate)
-    st.session_state["upload_report"] = (result, data.label)
-    if result.ok:
-        state.replace_data(result, candidate, "Your files: " + ", ".join(u.name for u in candidate))
-        st.rerun()
+with left:
+    loaded_files.handle_upload(tuple(Upload(f.name, f.getvalue()) for f in files or []))
 
 if "upload_report" in st.session_state:
     result, previous = st.session_state["upload_report"]
@@ -73,6 +49,8 @@ if "upload_report" in st.session_state:
 payments_import.show()
 
 st.subheader("What is loaded now")
+loaded_files.file_list()
+loaded_files.back_to_sample()
 summary = data.dataset.summary()
 a, b, c, d = st.columns(4)
 a.metric("Practices", f"{summary['practices']:,}", help=f"{summary['members']} are federation members")
@@ -86,3 +64,4 @@ money_table(
     money=["Income a year"],
 )
 st.caption(data.label if not data.is_sample else f"{data.label}. Files: " + ", ".join(summary["files"]))
+loaded_files.forget_session()

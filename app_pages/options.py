@@ -18,8 +18,13 @@ options.save_form(scenario)
 with st.expander("Share the scenario in the sidebar as a link"):
     st.markdown(
         "The address in your browser's address bar now holds this scenario. Copy it and send it to a colleague: when they open it, "
-        "their sidebar is set the same way. They see your figures only if they have loaded the same data (the link says if not)."
+        "their sidebar is set the same way. They see your figures only if they have loaded the same data (the link says if not); "
+        "if they open it before loading the files, the whole scenario is applied once they load them."
     )
+    if state.meeting_on():
+        st.caption(
+            "Meeting mode is on, so the address holds no scenario now (it would name excluded practices): switch it off to copy the link."
+        )
 
 saved = options.saved_list()
 if saved:

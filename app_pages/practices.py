@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import views
 from finance.format import gbp
-from ui import charts, state
+from ui import charts, session_keeper, state
 from ui.components import data_badge, intro, money_table
 
 intro(
@@ -17,6 +17,7 @@ data_badge(data.label, data.is_sample)
 results = state.results()
 practices = results.practices.sort_values("practice_name")
 names = dict(zip(practices["practice_code"], practices["practice_name"], strict=True))
+session_keeper.recall("practice", list(names))  # the practice chosen before, on this page or a visit ago
 code = st.selectbox("Practice", list(names), format_func=lambda c: f"{names[c]} ({c})", key="practice")
 practice = results.practices.set_index("practice_code").loc[code]
 

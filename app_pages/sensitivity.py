@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, sensitivity, state
+from ui import charts, sensitivity, session_keeper, state
 from ui.components import intro
 
 intro(
@@ -13,10 +13,13 @@ intro(
 data = state.loaded()
 scenario = state.scenario()
 left, right = st.columns(2)
+session_keeper.recall("tornado_step", range(1, 51))
+st.session_state.setdefault("tornado_step", 10)  # the default here, not as value=: the kept step may be set above
 step = left.slider(
-    "Step (%)", min_value=1, max_value=50, value=10, step=1, key="tornado_step", help="Each assumption moves down and up by this percent."
+    "Step (%)", min_value=1, max_value=50, step=1, key="tornado_step", help="Each assumption moves down and up by this percent."
 )
 names = dict(zip(data.dataset.practices["practice_code"], data.dataset.practices["practice_name"], strict=True))
+session_keeper.recall("tornado_practice", [None, *names])
 practice = right.selectbox(
     "For one practice (optional)",
     [None, *sorted(names, key=names.get)],

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.analysis import views
-from ui import charts, state
+from ui import charts, session_keeper, state
 from ui.components import data_badge, intro, money_table
 
 intro(
@@ -36,6 +36,7 @@ money_table(
     },
 )
 
+session_keeper.recall("service", list(summary["service"]))
 service = st.selectbox("Service", list(summary["service"]), key="service")
 scale = views.service_scale(results, service)
 if scale.empty:

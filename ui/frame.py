@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import share, sidebar, state
+from ui import meeting_mode, session_keeper, share, sidebar, state
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -33,9 +33,17 @@ def run(start: str = "Overview") -> None:
     navigation = st.navigation(
         [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
     )
-    data = state.loaded()
-    share.read_link_once(set(data.dataset.practices["practice_code"]), data.dataset.fingerprint)
-    scenario = sidebar.show(data.dataset, data.average_fee_pct)
+    session_keeper.start()  # the browser's session again after a refresh or a restart, or a new one
+    data = state.source()  # the sidebar and the link hold real practice codes, also in meeting mode
+    codes = set(data.dataset.practices["practice_code"])
+    share.read_link_once(codes, data.dataset.fingerprint)
+    share.apply_pending(codes, data.dataset.fingerprint)
+    st.sidebar.toggle(meeting_mode.TOGGLE_LABEL, key=meeting_mode.TOGGLE_KEY, help=meeting_mode.TOGGLE_HELP)
+    scenario = sidebar.show(data.dataset, data.average_fee_pct, practice_label=state.practice_labels())
     share.write_link(scenario, data.dataset.fingerprint)
+    session_keeper.write_cookie()
     share.show_note()
-    navigation.run()
+    try:
+        navigation.run()
+    finally:
+        session_keeper.save()  # also when the page asks for a rerun

@@ -17,7 +17,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import sidebar, state
+from ui import confirm, session_keeper, sidebar, state
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -29,22 +29,55 @@ def store() -> ScenarioStore:
 
 
 def save_form(scenario: Scenario) -> None:
-    """Save the sidebar's scenario under a name, with a one-line description."""
-    with st.form("save_scenario", clear_on_submit=True):
+    """Save the sidebar's scenario under a name, with a one-line description. A taken name asks whether
+    to replace that option, and what was typed stays until the option is saved."""
+    with st.form("save_scenario", clear_on_submit=False):
         st.markdown("**Save the scenario in the sidebar as an option**")
         name_col, text_col = st.columns([1, 2])
-        name = name_col.text_input("Name", placeholder="A: federation runs Enhanced Access at 6%")
-        description = text_col.text_input("One-line description", placeholder="What this option means for practices")
-        if st.form_submit_button("Save option", type="primary"):
-            try:
-                saved = store().save(name, scenario, description, state.loaded().dataset)
-            except FinanceError as exc:
-                st.error(str(exc), icon=":material/error:")
-            else:
-                st.toast(f"Saved '{saved.name}'.", icon=":material/check_circle:")
-                chosen = st.session_state.get("compare_options", [])
-                if len(chosen) < MAX_OPTIONS:  # a new option joins the comparison
-                    st.session_state["compare_options"] = [*chosen, saved.name]
+        name_col.text_input("Name", placeholder="A: federation runs Enhanced Access at 6%", key="option_name")
+        text_col.text_input("One-line description", placeholder="What this option means for practices", key="option_description")
+        st.form_submit_button("Save option", type="primary", on_click=_save, args=(scenario,))
+    taken = st.session_state.get(REPLACE_NAME)
+    if taken:
+        confirm.ask_now(
+            "replace_option",
+            f"An option named '{taken}' is already saved. Replace it with the scenario in the sidebar?",
+            f"Replace '{taken}'",
+            on_yes=lambda: _save(scenario, replace=True),
+        )
+        if not confirm.asking("replace_option"):
+            st.session_state.pop(REPLACE_NAME, None)
+    problem = st.session_state.pop("option_save_problem", None)
+    if problem:
+        st.error(problem, icon=":material/error:")
+    done = st.session_state.pop("option_saved", None)
+    if done:
+        st.toast(done, icon=":material/check_circle:")
+
+
+REPLACE_NAME = "option_replace_name"
+
+
+def _save(scenario: Scenario, *, replace: bool = False) -> None:
+    """The form's callback (before the page draws again, so the fields can be cleared once saved)."""
+    name, description = st.session_state.get("option_name", ""), st.session_state.get("option_description", "")
+    try:
+        options_store = store()
+        taken = next((n for n in options_store.names() if n.casefold() == " ".join(name.split()).casefold()), None)
+        if taken is not None and not replace:
+            st.session_state[REPLACE_NAME] = taken
+            confirm.open_question("replace_option")
+            return
+        saved = options_store.save(name, scenario, description, state.source().dataset, replace=replace)
+    except FinanceError as exc:
+        st.session_state["option_save_problem"] = str(exc)
+        return
+    st.session_state.pop(REPLACE_NAME, None)
+    st.session_state["option_name"] = st.session_state["option_description"] = ""
+    st.session_state["option_saved"] = f"{'Replaced' if replace else 'Saved'} '{saved.name}'."
+    chosen = st.session_state.get("compare_options", [])
+    if saved.name not in chosen and len(chosen) < MAX_OPTIONS:  # a new option joins the comparison
+        st.session_state["compare_options"] = [*chosen, saved.name]
 
 
 def saved_list() -> list[SavedScenario]:
@@ -64,7 +97,7 @@ def saved_table(saved: list[SavedScenario]) -> None:
                 "Description": [s.description for s in saved],
                 "Saved": [f"{s.saved_at:%d %b %Y %H:%M} UTC" for s in saved],
                 "Made on": ["the data loaded now" if s.matches(dataset) else "other data" for s in saved],
-                "Scenario": [s.scenario.describe() for s in saved],
+                "Scenario": [state.model_scenario(s.scenario).describe() for s in saved],  # meeting mode: no real codes
             }
         ),
         hide_index=True,
@@ -79,11 +112,12 @@ def manage(saved: list[SavedScenario]) -> None:
     only be set before they are drawn, and the pickers then show the renamed or new option.
     """
     names = [s.name for s in saved]
+    session_keeper.recall("manage_option", names)
     if st.session_state.get("manage_option") not in names:
         st.session_state["manage_option"] = names[0]
     chosen = st.selectbox("Saved option", names, key="manage_option")
     option = next(s for s in saved if s.name == chosen)
-    st.caption(f"{option.description + ' · ' if option.description else ''}{option.scenario.describe()}")
+    st.caption(f"{option.description + ' · ' if option.description else ''}{state.model_scenario(option.scenario).describe()}")
     mismatch = option.mismatch(state.loaded().dataset)
     if mismatch:
         st.warning(mismatch, icon=":material/warning:")
@@ -93,7 +127,13 @@ def manage(saved: list[SavedScenario]) -> None:
     load.button("Load into the sidebar", key="load_option", type="primary", on_click=_load)
     copy.button("Duplicate", key="duplicate_option", on_click=_duplicate)
     rename.button("Rename", key="rename_option", on_click=_rename)
-    delete.button("Delete", key="delete_option", on_click=_delete)
+    delete.button("Delete", key="delete_option", on_click=confirm.open_question, args=("delete_option",))
+    confirm.ask_now(
+        "delete_option",
+        f"Delete the option '{chosen}'? It is deleted for everyone using this server.",
+        f"Yes, delete '{chosen}'",
+        on_yes=_delete,
+    )
     problem = st.session_state.pop("option_problem", None)
     if problem:
         st.error(problem, icon=":material/error:")
@@ -109,7 +149,7 @@ def _load() -> None:
     except FinanceError as exc:  # deleted by someone else since the page was drawn
         st.session_state["option_problem"] = str(exc)
         return
-    notes = sidebar.apply(option.scenario, set(state.loaded().dataset.practices["practice_code"]))
+    notes = sidebar.apply(option.scenario, set(state.source().dataset.practices["practice_code"]))
     st.session_state["link_note"] = (
         "info",
         f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),
@@ -155,6 +195,7 @@ def _act(work, done: str):
 def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list[Option], str] | None:
     """Two to four options (saved, and the sidebar's), and the base the others are measured against."""
     names = [s.name for s in saved]
+    session_keeper.recall("compare_options")
     if "compare_options" not in st.session_state:
         st.session_state["compare_options"] = names[:3]
     elif any(n not in names for n in st.session_state["compare_options"]):
@@ -181,6 +222,7 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
         st.warning(
             f"Made on other data than the data loaded now: {', '.join(other)}. Their figures here are worked on the data loaded now."
         )
+    session_keeper.recall("compare_base", [o.name for o in options])
     base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base")
     return options, base
 
@@ -271,6 +313,7 @@ def _zip(images: dict[str, dict[str, bytes]]) -> bytes:
 
 def run_comparison(options: list[Option], base: str) -> Comparison | None:
     data = state.loaded()
+    options = [Option(o.name, state.model_scenario(o.scenario), o.description) for o in options]  # meeting mode: shown codes
     key = ("compare", tuple((o.name, o.scenario.to_json()) for o in options), base)
     if key not in data.memo:
         try:

@@ -9,7 +9,7 @@ import streamlit as st
 from finance.errors import FinanceError
 from finance.ingest.read import Upload
 from finance.nhs.payments import import_payments, list_areas, upload_set_files
-from ui import state
+from ui import confirm, state
 
 CATALOGUE = "services.xlsx"
 
@@ -37,8 +37,25 @@ def show() -> None:
         "Keep PCN payments with the practice they were paid to (otherwise shared across the PCN's practices by weighted list)",
         key="payments_keep_pcn",
     )
+    loaded = state.source()
     if st.button("Import these practices", disabled=not chosen, type="primary"):
-        _import(file.name, content, [labels[c] for c in chosen], keep_pcn)
+        if loaded.is_sample:
+            _import(file.name, content, [labels[c] for c in chosen], keep_pcn)
+        else:  # the import replaces the user's files: ask first
+            confirm.open_question("payments_replace")
+    if confirm.asking("payments_replace") and chosen:
+        count = len(loaded.uploads)
+        box = st.container(border=True)
+        box.warning(
+            f"The import replaces your {count} loaded file{'s' if count != 1 else ''}. Import anyway? "
+            "(To keep your own services or costs, upload them again afterwards and choose Add.)",
+            icon=":material/warning:",
+        )
+        yes, cancel = box.columns(2)
+        cancel.button("Cancel", key="payments_replace_cancel", on_click=confirm.close)
+        if yes.button("Yes, import and replace my files", key="payments_replace_yes", type="primary"):
+            confirm.close()
+            _import(file.name, content, [labels[c] for c in chosen], keep_pcn)
 
 
 def _areas(name: str, content: bytes):

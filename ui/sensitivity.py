@@ -14,6 +14,7 @@ BREAKEVEN_PARAMETERS = ("management_fee_pct", "federation_cost_change_pct", "act
 
 def tornado_table(scenario: Scenario, step: float, practice_code: str | None) -> pd.DataFrame:
     data = state.loaded()
+    scenario = state.model_scenario(scenario)
     key = ("tornado", scenario.to_json(), step, practice_code)
     if key not in data.memo:
         data.memo[key] = tornado(data.model, scenario, step, practice_code)
@@ -22,6 +23,7 @@ def tornado_table(scenario: Scenario, step: float, practice_code: str | None) ->
 
 def breakevens(scenario: Scenario) -> list[Breakeven]:
     data = state.loaded()
+    scenario = state.model_scenario(scenario)
     key = ("breakevens", scenario.to_json())
     if key not in data.memo:
         data.memo[key] = [breakeven(data.model, scenario, p) for p in BREAKEVEN_PARAMETERS]

@@ -6,6 +6,8 @@ below, so they survive page changes; ``Reset scenario`` puts them back to the de
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from finance.ingest.dataset import Dataset
@@ -88,8 +90,9 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
     return notes
 
 
-def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
-    """Draw the controls in the sidebar and return the scenario they describe."""
+def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callable[[str], str] | None = None) -> Scenario:
+    """Draw the controls in the sidebar and return the scenario they describe (``practice_label`` names
+    a practice by its code in the excluded practices' list: meeting mode hides the real names)."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
     codes = set(dataset.practices["practice_code"])
@@ -135,7 +138,7 @@ def show(dataset: Dataset, average_fee_pct: float | None) -> Scenario:
         "Excluded practices",
         options=list(names),
         key="excluded_practices",
-        format_func=lambda code: f"{names.get(code, code)} ({code})",
+        format_func=practice_label or (lambda code: f"{names.get(code, code)} ({code})"),
         help="Practices that use no federation service in this scenario.",
     )
     service_fees = st.session_state.get(SERVICE_FEES_KEY)

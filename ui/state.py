@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from finance.ingest.load import LoadResult, load_uploads
 from finance.ingest.read import DEFAULT_MAX_FILE_MB, Upload
 from finance.model.engine import Model, Results
 from finance.model.scenario import Scenario
+from ui import meeting_mode
 
 SAMPLE_FOLDER = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_LABEL = "Sample federation: 30 West Essex practices (NHS payments 2022/23, costs assumed)"
@@ -37,6 +39,8 @@ class Loaded:
     model: Model = field(repr=False)
     average_fee_pct: float | None = None
     memo: dict = field(default_factory=dict, repr=False)
+    aliases: meeting_mode.Aliases | None = field(default=None, repr=False)  # set on the meeting-mode copy
+    meeting: Loaded | None = field(default=None, repr=False)  # the meeting-mode copy, made on first use
 
 
 def sample_uploads() -> tuple[Upload, ...]:
@@ -53,11 +57,57 @@ def _sample_dataset() -> Dataset:
     return result.dataset
 
 
-def loaded() -> Loaded:
-    """This session's data; the sample federation on a first visit."""
+def source() -> Loaded:
+    """This session's data with the real practice names; the sample federation on a first visit."""
     if "loaded" not in st.session_state:
         st.session_state["loaded"] = _make_loaded(_sample_dataset(), sample_uploads(), SAMPLE_LABEL, is_sample=True)
     return st.session_state["loaded"]
+
+
+def meeting_on() -> bool:
+    return bool(st.session_state.get(meeting_mode.TOGGLE_KEY))
+
+
+def loaded() -> Loaded:
+    """The data the pages show: ``source()``, or in meeting mode its copy with practices as Practice A, B, …"""
+    data = source()
+    if not meeting_on():
+        return data
+    if data.meeting is None:
+        aliases = meeting_mode.aliases_for(data.dataset)
+        label = meeting_mode.hide_in_text(data.label, data.dataset, aliases)  # an NHS import's label names its PCNs
+        data.meeting = _make_loaded(meeting_mode.anonymise(data.dataset, aliases), data.uploads, label, is_sample=data.is_sample)
+        data.meeting.aliases = aliases
+    return data.meeting
+
+
+def model_scenario(chosen: Scenario) -> Scenario:
+    """A scenario (real practice codes) as the model of ``loaded()`` reads it."""
+    aliases = loaded().aliases
+    return aliases.scenario(chosen) if aliases is not None else chosen
+
+
+def practice_labels() -> Callable[[str], str]:
+    """How the sidebar names a practice by its real code: "Name (code)", or "Practice A" in meeting mode.
+    A plain function of the code (no session state), as a widget's format_func must be."""
+    data = source()
+    if meeting_on():
+        aliases = loaded().aliases.names
+        return lambda code: aliases.get(code, code)
+    names = dict(zip(data.dataset.practices["practice_code"], data.dataset.practices["practice_name"], strict=True))
+    return lambda code: f"{names.get(code, code)} ({code})"
+
+
+def shown_code(code: str) -> str:
+    """A real practice code as the pages show it (its letter in meeting mode)."""
+    aliases = loaded().aliases
+    return aliases.codes.get(code, code) if aliases is not None else code
+
+
+def real_code(code: str) -> str:
+    """A practice code as the pages show it, back to the real one."""
+    aliases = loaded().aliases
+    return aliases.real_codes.get(code, code) if aliases is not None else code
 
 
 def _make_loaded(dataset: Dataset, uploads: tuple[Upload, ...], label: str, *, is_sample: bool) -> Loaded:
@@ -65,21 +115,26 @@ def _make_loaded(dataset: Dataset, uploads: tuple[Upload, ...], label: str, *, i
     return Loaded(dataset, uploads, label, is_sample, model, average_catalogue_fee(model))
 
 
-def replace_data(result: LoadResult, uploads: tuple[Upload, ...], label: str) -> None:
+def replace_data(result: LoadResult, uploads: tuple[Upload, ...], label: str, *, fit_sidebar: bool = True) -> None:
     """Make a valid upload set this session's data (the old model is closed)."""
     assert result.dataset is not None
     old = st.session_state.get("loaded")
     st.session_state["loaded"] = _make_loaded(result.dataset, uploads, label, is_sample=False)
-    if old is not None:
-        old.model.close()
-    _fit_sidebar_to(result.dataset)
+    _close(old)
+    if fit_sidebar:
+        _fit_sidebar_to(result.dataset)
 
 
 def reset_to_sample() -> None:
-    old = st.session_state.pop("loaded", None)
+    _close(st.session_state.pop("loaded", None))
+    _fit_sidebar_to(source().dataset)
+
+
+def _close(old: Loaded | None) -> None:
     if old is not None:
         old.model.close()
-    _fit_sidebar_to(loaded().dataset)
+        if old.meeting is not None:
+            old.meeting.model.close()
 
 
 def _fit_sidebar_to(dataset: Dataset) -> None:
@@ -110,7 +165,7 @@ def scenario() -> Scenario:
 def results(for_scenario: Scenario | None = None) -> Results:
     """The model's results for a scenario (the sidebar's by default), computed once per change."""
     data = loaded()
-    chosen = for_scenario or scenario()
+    chosen = model_scenario(for_scenario or scenario())
     key = ("results", chosen.to_json())
     if key not in data.memo:
         if len(data.memo) > 32:
@@ -123,7 +178,7 @@ def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
     """The fee sweep; the fee and participation set in the sidebar do not change it, so moving the
     fee slider redraws the marker without rerunning the sweep."""
     data = loaded()
-    chosen = (for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
+    chosen = model_scenario(for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
     key = ("sweep", chosen.to_json())
     if key not in data.memo:
         data.memo[key] = fee_sweep(data.model, chosen)

@@ -134,6 +134,7 @@ def test_journey_slider_upload_and_bad_upload(app_page: Page, app_url: str, tmp_
     # A bad upload: the problem is listed by cell and the data loaded before stays.
     go_to(page, "Data", "Your data")
     upload(page, [bad])
+    main(page).get_by_role("button", name="Replace the loaded files").click()  # asked at each upload over the user's files
     refused = main(page).get_by_test_id("stAlert").filter(has_text="1 problem to fix: nothing was loaded.")
     expect(refused).to_contain_text("You are still looking at Your files: federation.xlsx")
     wait_idle(page)

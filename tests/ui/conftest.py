@@ -38,3 +38,11 @@ def valid_model(valid_dataset):
     model = Model(valid_dataset)
     yield model
     model.close()
+
+
+@pytest.fixture(autouse=True)
+def session_folder(tmp_path, monkeypatch):
+    """Every UI test keeps its sessions (ui/session_keeper.py) in its own folder, never in data/sessions."""
+    folder = tmp_path / "sessions"
+    monkeypatch.setenv("FINANCE_SESSION_DIR", str(folder))
+    return folder

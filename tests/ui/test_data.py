@@ -134,6 +134,8 @@ def test_a_bad_upload_after_a_good_one_keeps_the_good_one(valid_model, valid_dat
     at = open_app("Data")
     upload(at, [("federation.xlsx", valid_workbook())])
     upload(at, [("federation.xlsx", bad_workbook())])
+    assert not at.error  # with files of the user's loaded, nothing happens until they choose add or replace
+    button(at, "Replace the loaded files").click().run()
     assert "You are still looking at Your files: federation.xlsx" in at.error[0].value
     assert metrics(at) == data_metrics(valid_dataset)
     go(at, "Overview")
@@ -155,10 +157,16 @@ def federation_costs(amount: int) -> bytes:
 
 
 def test_add_to_the_data_loaded_now_combines_the_files(sample_model):
+    """Add is chosen at the upload itself (it was a checkbox that the page forgot on leaving it)."""
     at = open_app("Data")
-    at.checkbox(key="combine_uploads").check().run()
+    sample = [Upload.from_path(p) for p in sample_files()]
+    upload(at, [(u.name, u.content) for u in sample])  # the user's own copy of the sample's files
+    go(at, "Overview")
+    go(at, "Data")
     upload(at, [("federation_costs.csv", federation_costs(400_000))])
-    combined = [Upload.from_path(p) for p in sample_files() if p.name != "federation_costs.csv"]
+    assert metrics(at)["Overheads"] != "£400,000"  # not loaded until they choose
+    button(at, f"Add to the {len(sample)} loaded files").click().run()
+    combined = [u for u in sample if u.name != "federation_costs.csv"]
     combined.append(Upload("federation_costs.csv", federation_costs(400_000)))
     result = load_uploads(combined)
     assert result.ok
@@ -185,6 +193,13 @@ def test_going_back_to_the_sample(sample_model):
     at = open_app("Data")
     upload(at, [("federation.xlsx", valid_workbook())])
     button(at, "Go back to the sample federation").click().run()
+    assert [w.value for w in at.warning] == [
+        "Go back to the sample federation? Your 1 loaded file are taken out of this session (your saved options stay)."
+    ]
+    button(at, "Cancel").click().run()
+    assert loaded_files(at) == ["federation.xlsx"]
+    button(at, "Go back to the sample federation").click().run()
+    button(at, "Yes, go back to the sample").click().run()
     assert not at.exception
     assert loaded_files(at) == SAMPLE_NAMES
     assert not at.success and not at.error
@@ -234,6 +249,7 @@ def test_excluded_practices_do_not_break_going_back_to_the_sample(sample_model):
     upload(at, [("federation.xlsx", valid_workbook())])
     at.multiselect(key="excluded_practices").set_value(["A81001"]).run()
     button(at, "Go back to the sample federation").click().run()
+    button(at, "Yes, go back to the sample").click().run()
     assert_ok(at)
     go(at, "Overview")
     assert headline(at) == expected_headline(sample_model, Scenario())

@@ -187,7 +187,12 @@ def test_rename_duplicate_and_delete_act_on_the_store(store, sample_dataset):
     assert store.load("Option B").scenario == OVERHEADS_DOWN
 
     at.selectbox(key="manage_option").select("Option B")
+    at.button(key="delete_option").click().run()  # asks first: Cancel keeps it
+    assert [w.value for w in at.warning] == ["Delete the option 'Option B'? It is deleted for everyone using this server."]
+    button(at, "Cancel").click().run()
+    assert not at.warning and store.names() == ["Option B", "Option C", "Option D"]
     at.button(key="delete_option").click().run()
+    button(at, "Yes, delete 'Option B'").click().run()
     assert_ok(at)
     assert toasts(at) == ["Deleted 'Option B'."]
     assert store.names() == ["Option C", "Option D"]
@@ -195,19 +200,30 @@ def test_rename_duplicate_and_delete_act_on_the_store(store, sample_dataset):
     table_holding(at, ["Option C", "Option D"], ["a", "a"])
 
 
-def test_saving_under_a_name_already_taken_shows_an_error_and_stores_nothing(store, sample_dataset):
+def test_saving_under_a_name_already_taken_asks_to_replace_and_keeps_what_was_typed(store, sample_dataset):
     store.save("Option A", OVERHEADS_DOWN, "the first", sample_dataset)
     at = open_app("Options")
     at.slider(key="overhead_change").set_value(20).run()
     save_with_form(at, "  option   a ", "a second one")
-    assert errors(at) == ["A scenario named 'Option A' is already saved: choose another name, or replace it."]
-    assert toasts(at) == []
+    assert [w.value for w in at.warning] == ["An option named 'Option A' is already saved. Replace it with the scenario in the sidebar?"]
+    assert toasts(at) == [] and errors(at) == []
+    assert (text_input(at, "Name").value, text_input(at, "One-line description").value) == ("  option   a ", "a second one")
+    button(at, "Cancel").click().run()
     [saved] = store.list()
     assert (saved.name, saved.description, saved.scenario) == ("Option A", "the first", OVERHEADS_DOWN)
+    assert text_input(at, "Name").value == "  option   a "
+
+    button(at, "Save option").click().run()
+    button(at, "Replace 'Option A'").click().run()
+    assert_ok(at)
+    assert toasts(at) == ["Replaced 'option a'."]
+    [saved] = store.list()
+    assert (saved.name, saved.description, saved.scenario) == ("option a", "a second one", Scenario(overhead_change_pct=20.0))
+    assert (text_input(at, "Name").value, text_input(at, "One-line description").value) == ("", "")
 
     save_with_form(at, "   ", "no name")
     assert errors(at) == ["Give the scenario a name."]
-    assert store.names() == ["Option A"]
+    assert store.names() == ["option a"]
 
 
 def test_an_option_saved_on_other_data_says_so_when_selected(store, sample_dataset, valid_dataset):

@@ -1,0 +1,121 @@
+"""Meeting mode (ui/meeting_mode.py): no real practice name, code or PCN name on any page, chart or download,
+the same figures, and the sidebar's choices kept when it is switched off again."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from finance.model.scenario import Scenario
+from finance.store.scenarios import ScenarioStore
+from tests.ui.apptest import (
+    PAGE_FILES,
+    assert_ok,
+    button,
+    capture_downloads,
+    downloaded,
+    expected_headline,
+    go,
+    headline,
+    open_app,
+)
+from ui.meeting_mode import aliases_for, anonymise, letters
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch) -> ScenarioStore:
+    path = tmp_path / "scenarios.duckdb"
+    monkeypatch.setenv("FINANCE_SCENARIO_STORE", str(path))
+    return ScenarioStore(path)
+
+
+def real_words(dataset) -> set[str]:
+    practices = dataset.practices
+    return set(practices["practice_name"]) | set(practices["practice_code"]) | set(practices["pcn"].dropna())
+
+
+def everything_shown(at) -> str:
+    """Every element's message on the page and in the sidebar, as text (tables' Arrow bytes and charts' JSON included)."""
+    texts = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(str(proto))
+            texts.append(bytes(proto.SerializeToString()).decode("utf-8", "replace"))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(texts)
+
+
+def test_letters_go_on_after_z():
+    assert [letters(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_aliases_follow_the_practice_codes_and_keep_the_figures(sample_dataset):
+    aliases = aliases_for(sample_dataset)
+    codes = sorted(sample_dataset.practices["practice_code"])
+    assert [aliases.codes[c] for c in codes] == [letters(i) for i in range(len(codes))]
+    shown = anonymise(sample_dataset, aliases)
+    assert not real_words(sample_dataset) & (real_words(shown) | set(shown.income["practice_code"]) | set(shown.activity["practice_code"]))
+    assert set(shown.practices["pcn"].dropna()) == {f"PCN {i}" for i in range(1, 7)}
+    assert shown.fingerprint == sample_dataset.fingerprint  # the same files: saved options still match
+    assert shown.income["amount_gbp"].sum() == sample_dataset.income["amount_gbp"].sum()
+
+
+def test_no_real_practice_on_any_page_and_the_same_figures(store, sample_dataset, sample_model):
+    store.save("Without one practice", Scenario(excluded_practices=("F81004",)), "", sample_dataset)
+    store.save("Overheads up", Scenario(overhead_change_pct=10.0), "", sample_dataset)
+    at = open_app("Overview")
+    at.multiselect(key="excluded_practices").set_value(["F81004"]).run()
+    before = headline(at)
+    at.toggle(key="meeting_mode").set_value(True).run()
+    assert_ok(at)
+    assert headline(at) == before == expected_headline(sample_model, Scenario(excluded_practices=("F81004",)))
+    assert at.multiselect(key="excluded_practices").value == ["F81004"]  # the control keeps the real code
+    words = real_words(sample_dataset)
+    for title in PAGE_FILES:
+        go(at, title)
+        shown = everything_shown(at)
+        found = sorted(w for w in words if w in shown)
+        assert not found, f"{title} shows {found}"
+        if title in ("Overview", "Practices", "Sensitivity"):
+            assert "Practice A" in shown and "Practice AD" in shown, title  # 30 practices: A to AD
+    go(at, "Practices")
+    assert at.selectbox(key="practice").value == "A"
+    at.toggle(key="meeting_mode").set_value(False).run()
+    assert at.selectbox(key="practice").value == sorted(sample_dataset.practices["practice_code"])[0]
+    assert any(w in everything_shown(at) for w in sample_dataset.practices["practice_name"])
+
+
+def test_the_label_of_an_nhs_import_names_no_pcn(sample_dataset):
+    from ui.meeting_mode import hide_in_text
+
+    aliases = aliases_for(sample_dataset)
+    label = "NHS payments import (payments.csv): North Uttlesford PCN (PCN, U16446); The Eden Surgeries (F81004)"
+    shown = hide_in_text(label, sample_dataset, aliases)
+    assert not [w for w in real_words(sample_dataset) if w in shown]
+    assert shown.startswith("NHS payments import (payments.csv): PCN ") and "(PCN, U16446)" in shown
+
+
+def test_the_board_pack_in_meeting_mode_names_no_practice(store, sample_dataset, monkeypatch):
+    served = capture_downloads(monkeypatch)
+    store.save("Option A", Scenario(overhead_change_pct=10.0, excluded_practices=("F81004",)), "", sample_dataset)
+    store.save("Option B", Scenario(overhead_change_pct=-10.0), "", sample_dataset)
+    at = open_app("Options")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    at.multiselect(key="compare_options").set_value(["Option A", "Option B"]).run()
+    button(at, "Prepare the board pack").click().run()
+    assert_ok(at)
+    words = real_words(sample_dataset)
+    csv = downloaded(at, served, "Result rows (.csv)").decode("utf-8-sig")
+    html = downloaded(at, served, "Report with charts (.html)").decode("utf-8")
+    workbook = openpyxl.load_workbook(io.BytesIO(downloaded(at, served, "Board pack (.xlsx)")), read_only=True)
+    cells = "\n".join(str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    for name, text in (("csv", csv), ("html", html), ("xlsx", cells)):
+        assert "Practice A" in text, name
+        assert not sorted(w for w in words if w in text), name
