@@ -219,7 +219,7 @@ def later_year(year: str) -> tuple[bytes, dict[str, float]]:
 
 @pytest.mark.parametrize("year", ["23-24", "24-25"])
 def test_2023_24_and_2024_25_columns_are_read_by_meaning(year):
-    content, added = later_year(year)
+    content, _ = later_year(year)
     result = import_all(content, ["F81004", "F81009"], name=f"nhspaymentsgp-{year}-prac-csv.csv")
     assert result.year == f"20{year[:2]}/{year[3:]}"
     assert result.check.mismatches == [] and not [p for p in result.problems if "not a known payment column" in p.message]
