@@ -6,6 +6,7 @@ import streamlit as st
 from finance.format import gbp
 from finance.ingest.read import Upload
 from finance.ingest.template import template_workbook
+from finance.nhs.services import replace_catalogue
 from ui import payments_import, state, upload_report
 from ui.components import intro, money_table
 
@@ -50,9 +51,11 @@ with right:
         st.rerun()
 
 uploads = tuple(Upload(f.name, f.getvalue()) for f in files or [])
-candidate = uploads
+candidate, retagged = uploads, []
 if combine:
-    candidate = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads}) + uploads
+    # A catalogue of your own replaces the one an NHS import added (its income is tagged again by yours).
+    loaded_before, retagged = replace_catalogue(data.uploads, uploads) if uploads else (data.uploads, [])
+    candidate = tuple(u for u in loaded_before if u.name not in {n.name for n in uploads}) + uploads
 signature = state.uploads_signature(candidate)
 if not uploads:
     if st.session_state.pop("uploads_checked", None) is not None:  # the files were just removed
@@ -61,6 +64,7 @@ elif st.session_state.get("uploads_checked") != signature and signature != state
     st.session_state["uploads_checked"] = signature
     with st.spinner(f"Checking {len(candidate)} file{'s' if len(candidate) != 1 else ''}…"):
         result = state.validate(candidate)
+    result.problems.extend(retagged)  # income the new catalogue has no service for, now core income
     st.session_state["upload_report"] = (result, data.label)
     if result.ok:
         state.replace_data(result, candidate, "Your files: " + ", ".join(u.name for u in candidate))

@@ -149,6 +149,7 @@ def covid_activity() -> pd.DataFrame:
         "units": (raw["Covid Immunisation"].fillna(0) / COVID_FEE_PER_DOSE).round().astype(int).to_numpy(),
     })  # fmt: skip
 
+
 # -- the federation's overheads (2022/23 prices) ----------------------------------------------------
 FEDERATION_COSTS = [
     ("Chief officer (1.0 WTE, salary £90,000 + on-costs)", 90_000 * ON_COSTS),
@@ -250,7 +251,8 @@ def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
     # vaccination is a catalogue service with its delivery cost. So neither is costed here.
     items = {
         "Salaried GPs, nurses, HCAs and admin staff not carried by a service": p["weighted_list_size"] * STAFF_PER_WEIGHTED_PATIENT,
-        "Premises upkeep beyond the reimbursed rent and rates (utilities, cleaning, maintenance)": p["list_size"] * PREMISES_EXTRA_PER_PATIENT,
+        "Premises upkeep beyond the reimbursed rent and rates (utilities, cleaning, maintenance)": p["list_size"]
+        * PREMISES_EXTRA_PER_PATIENT,
         "IT, indemnity, insurance, supplies and accountancy": p["list_size"] * OTHER_PER_PATIENT,
         "Projects paid for by General Practice Transformation money": line("General Practice Transformation"),
     }

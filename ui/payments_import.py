@@ -1,4 +1,4 @@
-"""Start from the NHS payments for your area: upload the publication, pick areas, import."""
+"""Start from the NHS payments for your area: upload the publication, pick areas, import, read what it equals."""
 
 from __future__ import annotations
 
@@ -8,20 +8,26 @@ import streamlit as st
 
 from finance.errors import FinanceError
 from finance.ingest.read import Upload
-from finance.nhs.payments import import_payments, list_areas, upload_set_files
+from finance.nhs.payments import import_payments, list_areas, upload_set
+from finance.nhs.services import read_catalogue
+from finance.nhs.summary import summary_lines
 from ui import state
-
-CATALOGUE = "services.xlsx"
 
 
 def show() -> None:
     st.subheader("Start from the NHS payments for your area")
     st.markdown(
-        "Upload NHS Digital's practice-level *NHS Payments to General Practice* file (CSV or xlsx, any year), choose your sub-ICB, "
-        "PCNs or practices, and the tool builds the practices, contract income and PCN DES income tables for you. "
-        "The sample's service catalogue is added so the set works at once; add your own services and costs afterwards."
+        "Upload NHS Digital's practice-level *NHS Payments to General Practice* file (CSV or xlsx, any year from 2014/15), choose your "
+        "sub-ICBs, PCNs or practices, and the tool builds the practices, contract income and PCN DES income tables for you, every "
+        "practice checked against NHS Digital's published total. Practices with no registered patients are left out and named. "
+        "Money that is not the practice's to keep (drugs reimbursement, prescribing and dispensing fees, premises, locum "
+        "allowances, the retainer scheme, ARRS) gets an equal practice cost named *pass-through*, so it does not raise a "
+        "practice's result; Covid vaccination is a service with its delivery cost. Income is tagged with the services of your "
+        "catalogue if you give one; otherwise the sample's catalogue is added as its own file, which your own catalogue replaces "
+        "when you add it above."
     )
     file = st.file_uploader("NHS payments file (practice level)", key="payments_file", max_upload_size=int(state.MAX_FILE_MB))
+    _show_last_summary()
     if file is None:
         return
     content = file.getvalue()
@@ -37,8 +43,13 @@ def show() -> None:
         "Keep PCN payments with the practice they were paid to (otherwise shared across the PCN's practices by weighted list)",
         key="payments_keep_pcn",
     )
+    own = st.file_uploader(
+        "Your service catalogue (optional: a services sheet or file; without it the sample's is used)",
+        key="payments_catalogue",
+        max_upload_size=int(state.MAX_FILE_MB),
+    )
     if st.button("Import these practices", disabled=not chosen, type="primary"):
-        _import(file.name, content, [labels[c] for c in chosen], keep_pcn)
+        _import(file.name, content, [labels[c] for c in chosen], keep_pcn, own)
 
 
 def _areas(name: str, content: bytes):
@@ -50,18 +61,36 @@ def _areas(name: str, content: bytes):
     return st.session_state["payments_area_table"]
 
 
-def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool) -> None:
+def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool, own) -> None:
     try:
         with st.spinner("Importing and checking…"):
-            imported = import_payments(content, codes, filename=name, apportion_pcn=not keep_pcn)
-            uploads = tuple(Upload(n, b) for n, b in upload_set_files(imported).items())
-            catalogue = tuple(u for u in state.sample_uploads() if u.name == CATALOGUE)
-            result = state.validate(uploads + catalogue)
+            catalogue = read_catalogue(Upload(own.name, own.getvalue())) if own is not None else None
+            imported = import_payments(content, codes, filename=name, apportion_pcn=not keep_pcn, catalogue=catalogue)
+            uploads = upload_set(imported)
+            if own is not None:
+                uploads += (Upload(own.name, own.getvalue()),)
+            result = state.validate(uploads)
     except FinanceError as exc:
         st.error(str(exc), icon=":material/error:")
         return
     previous = state.loaded().label
     st.session_state["upload_report"] = (result, previous)
+    # The summary and the import's own warnings stay on the page after the rerun below.
+    st.session_state["payments_import_summary"] = (summary_lines(imported), [str(p) for p in imported.problems])
     if result.ok:
-        state.replace_data(result, uploads + catalogue, f"NHS payments import ({name}): " + "; ".join(imported.areas))
+        label = f"NHS payments import ({name}): " + "; ".join(imported.areas) + ". Files: " + ", ".join(u.name for u in uploads)
+        state.replace_data(result, uploads, label)
         st.rerun()
+
+
+def _show_last_summary() -> None:
+    """What the last import equals, what moved across the area's boundary, and who was left out."""
+    if "payments_import_summary" not in st.session_state:
+        return
+    lines, warnings = st.session_state["payments_import_summary"]
+    with st.container(border=True):
+        st.markdown("**The last import**")
+        st.markdown("\n".join(f"- {line.strip()}" for line in lines))
+        if warnings:
+            with st.expander(f"{len(warnings)} notes from the import"):
+                st.markdown("\n".join(f"- {w}" for w in warnings))

@@ -74,7 +74,11 @@ def share_pcn_money(
             shared[members] = share_pennies(totals, _weights(table.iloc[members], empty[members]))
         paid_in = int(paid[members][inside].sum())
         held_in = int(shared[members][inside].sum())
-        moved_out, moved_in = _crossed(paid_in, int(totals.sum()) - paid_in, held_in, _weights(table.iloc[members], empty[members]), inside) if apportion else (0, 0)
+        moved_out, moved_in = (
+            _crossed(paid_in, int(totals.sum()) - paid_in, held_in, _weights(table.iloc[members], empty[members]), inside)
+            if apportion
+            else (0, 0)
+        )
         name = table["pcn"].iloc[members[0]] or str(key)
         flows.append(PcnFlow(name, totals.sum() / 100, paid_in / 100, held_in / 100, moved_out / 100, moved_in / 100))
     amounts[columns] = shared / 100

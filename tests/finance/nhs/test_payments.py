@@ -377,7 +377,11 @@ def test_the_committed_sample_is_what_the_importer_makes():
     imported = import_payments(SOURCE, ["07H"], catalogue=CATALOGUE)
     practices = pd.read_csv(sample / "practices.csv").drop(columns="partners_fte")
     pd.testing.assert_frame_equal(practices, imported.practices, check_dtype=False)
-    for name, file in (("contract_income", "contract_income"), ("pcn_des_income", "pcn_des_income"), ("practice_costs", "practice_costs_pass_through")):
+    for name, file in (
+        ("contract_income", "contract_income"),
+        ("pcn_des_income", "pcn_des_income"),
+        ("practice_costs", "practice_costs_pass_through"),
+    ):
         committed = pd.read_csv(sample / f"{file}.csv")
         fresh = getattr(imported, name)
         label = "line" if "line" in fresh else "item"

@@ -205,7 +205,12 @@ def test_a_two_service_catalogue_runs_end_to_end(tmp_path, capsys):
     path.write_bytes(mine.content)
     out = tmp_path / "set"
     assert cli(["import-payments", str(SLICE), "--area", "U19031", "--out", str(out), "--services", str(path)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["contract_income.csv", "pcn_des_income.csv", "practice_costs_pass_through.csv", "practices.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "contract_income.csv",
+        "pcn_des_income.csv",
+        "practice_costs_pass_through.csv",
+        "practices.csv",
+    ]
     capsys.readouterr()
     assert cli(["run", *map(str, sorted(out.iterdir())), str(path)]) == 0
     assert '"participants": {"Flu vaccination": ' in capsys.readouterr().out
@@ -218,7 +223,7 @@ def test_uploading_your_own_catalogue_replaces_the_one_the_import_added():
     mine = catalogue(["Flu vaccination"])
     kept, problems = replace_catalogue(loaded, (mine,))
     assert IMPORT_CATALOGUE_NAME not in [u.name for u in kept]
-    result = load_uploads(kept + (mine,))
+    result = load_uploads((*kept, mine))
     assert result.ok, [str(p) for p in result.errors]
     assert sorted(p.message.split("'")[1] for p in problems) == ["Childhood immunisations", "Covid vaccination"]
     income = result.dataset.income

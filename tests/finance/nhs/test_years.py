@@ -121,7 +121,9 @@ def nhs_digital_header(year: str, header: list[str]) -> list[str]:
             special = {
                 "GP Extended Hours Access": "ExtendedHoursAccess",
                 "Total National Enhanced Services": "NationalEnhancedServices" if year != "16-17" else "TotalNationalEnhancedServices",
-                "Appraisal Costs": "Appraisal_AppraiserCostsInRespectOfLocums" if year != "16-17" else "AppraisalAppraiserCostsinRespectofLocums",
+                "Appraisal Costs": "Appraisal_AppraiserCostsInRespectOfLocums"
+                if year != "16-17"
+                else "AppraisalAppraiserCostsinRespectofLocums",
                 "LocalEnhancedServices_NHAIS_": "LocalEnhancedServices_NHAIS",
                 "LocalEnhancedServices_ISFE_": "LocalEnhancedServices_ISFE",
                 "Doctors.Retainer.Scheme.Payments": "DoctorsRetainerSchemePayments",
@@ -129,11 +131,21 @@ def nhs_digital_header(year: str, header: list[str]) -> list[str]:
                 "Average payments per weighted patient": "AveragePaymentPerWeightedPatient",
             }
             name = special.get(key) or camel(key, lower_joiners=year == "16-17")
-            money = key not in IDENTIFYING and not any(w in key for w in ("Region", "Practice ", "Contract", "Dispensing", "Quarter", "Number", "Type", "Rurality", "Atypical"))
+            money = key not in IDENTIFYING and not any(
+                w in key for w in ("Region", "Practice ", "Contract", "Dispensing", "Quarter", "Number", "Type", "Rurality", "Atypical")
+            )
             out.append(name + ("_£" if money else ""))
         elif year in ("17-18", "18-19"):
-            region = "NHS England (Region, local office) Code" if year == "17-18" else "NHS England and NHS Improvement (Region, local office) Code"
-            renamed = {"NHS England (Region) code": region, "GP Extended Hours Access": "Extended Hours Access", "Other Payments": "Other Payments1"}
+            region = (
+                "NHS England (Region, local office) Code"
+                if year == "17-18"
+                else "NHS England and NHS Improvement (Region, local office) Code"
+            )
+            renamed = {
+                "NHS England (Region) code": region,
+                "GP Extended Hours Access": "Extended Hours Access",
+                "Other Payments": "Other Payments1",
+            }
             if year == "18-19":
                 renamed |= {
                     "Number of Registered Patients (Last Known Figure)": "Average Number of Registered Patients",
@@ -183,7 +195,10 @@ def test_nhs_digitals_2015_16_parts_are_imported_when_there_is_no_total():
     frame = raw("15-16")
     result = import_all(respelled("15-16"), frame["Practice Code"], name="nhspaymentsgp-15-16-csv.csv")
     local = result.contract_income.query("practice_code == 'C85001' and line.str.startswith('Local enhanced')", engine="python")
-    assert local[["line", "amount_gbp"]].values.tolist() == [["Local enhanced services (NHAIS)", 3361.72], ["Local enhanced services (ISFE)", 9835.54]]
+    assert local[["line", "amount_gbp"]].values.tolist() == [
+        ["Local enhanced services (NHAIS)", 3361.72],
+        ["Local enhanced services (ISFE)", 9835.54],
+    ]
 
 
 def test_every_column_says_what_it_was_read_as():
@@ -205,7 +220,11 @@ def later_year(year: str) -> tuple[bytes, dict[str, float]]:
     frame.columns = nhs_digital_header("22-23", list(frame.columns))
     frame.insert(2, "ICB Code", "QM7")
     frame.insert(3, "ICB Name", "NHS Hertfordshire and West Essex ICB")
-    added = {"Respiratory Syncytial Virus": 1250.0} if year == "24-25" else {"PCN Capacity and Access Support Payment": 8000.0, "PCN Capacity and Access Improvement Payment": 3428.57}
+    added = (
+        {"Respiratory Syncytial Virus": 1250.0}
+        if year == "24-25"
+        else {"PCN Capacity and Access Support Payment": 8000.0, "PCN Capacity and Access Improvement Payment": 3428.57}
+    )
     total = "Total NHS Payments to General Practice including Covid and PCN payments"
     for column, amount in added.items():
         frame[column] = 0.0
