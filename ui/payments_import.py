@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import streamlit as st
 
@@ -24,7 +25,7 @@ def show() -> None:
         "allowances, the retainer scheme, ARRS) gets an equal practice cost named *pass-through*, so it does not raise a "
         "practice's result; Covid vaccination is a service with its delivery cost. Income is tagged with the services of your "
         "catalogue if you give one; otherwise the sample's catalogue is added as its own file, which your own catalogue replaces "
-        "when you add it above."
+        "when you upload it above with *Add these files to the data loaded now* ticked."
     )
     file = st.file_uploader("NHS payments file (practice level)", key="payments_file", max_upload_size=int(state.MAX_FILE_MB))
     _show_last_summary()
@@ -76,7 +77,7 @@ def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool, own) ->
     previous = state.loaded().label
     st.session_state["upload_report"] = (result, previous)
     # The summary and the import's own warnings stay on the page after the rerun below.
-    st.session_state["payments_import_summary"] = (summary_lines(imported), [str(p) for p in imported.problems])
+    st.session_state["payments_import_summary"] = (summary_lines(imported), [str(p) for p in imported.problems], imported.readings)
     if result.ok:
         label = f"NHS payments import ({name}): " + "; ".join(imported.areas) + ". Files: " + ", ".join(u.name for u in uploads)
         state.replace_data(result, uploads, label)
@@ -87,10 +88,17 @@ def _show_last_summary() -> None:
     """What the last import equals, what moved across the area's boundary, and who was left out."""
     if "payments_import_summary" not in st.session_state:
         return
-    lines, warnings = st.session_state["payments_import_summary"]
+    lines, warnings, readings = st.session_state["payments_import_summary"]
     with st.container(border=True):
         st.markdown("**The last import**")
-        st.markdown("\n".join(f"- {line.strip()}" for line in lines))
+        st.markdown("\n".join(f"- {_plain(line.strip())}" for line in lines))
         if warnings:
             with st.expander(f"{len(warnings)} notes from the import"):
-                st.markdown("\n".join(f"- {w}" for w in warnings))
+                st.markdown("\n".join(f"- {_plain(w)}" for w in warnings))
+        with st.expander("How each column of the file was read"):
+            st.markdown("\n".join(f"- **{_plain(header)}**: {_plain(what)}" for header, what in readings))
+
+
+def _plain(text: str) -> str:
+    """Text from the uploaded file shown as written: markdown's marks escaped (a header cannot become a link)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~$])", r"\\\1", str(text))
