@@ -9,7 +9,8 @@ import streamlit as st
 
 from finance.errors import FinanceError
 from finance.ingest.read import Upload
-from finance.nhs.payments import import_payments, list_areas, upload_set
+from finance.nhs.payments import import_publication, list_areas, upload_set
+from finance.nhs.publication import read_publication
 from finance.nhs.services import read_catalogue
 from finance.nhs.summary import summary_lines
 from ui import state
@@ -50,23 +51,26 @@ def show() -> None:
         max_upload_size=int(state.MAX_FILE_MB),
     )
     if st.button("Import these practices", disabled=not chosen, type="primary"):
-        _import(file.name, content, [labels[c] for c in chosen], keep_pcn, own)
+        _import(file.name, [labels[c] for c in chosen], keep_pcn, own)
 
 
 def _areas(name: str, content: bytes):
     """The file's areas, read once per file in this session (kept in the session, like every upload)."""
     key = ("payments_area_table", hashlib.sha256(content).hexdigest())
     if st.session_state.get("payments_area_table_key") != key:
-        st.session_state["payments_area_table"] = list_areas(content, filename=name)
+        publication = read_publication(content, name)
+        st.session_state["payments_publication"] = publication
+        st.session_state["payments_area_table"] = list_areas(publication)
         st.session_state["payments_area_table_key"] = key
     return st.session_state["payments_area_table"]
 
 
-def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool, own) -> None:
+def _import(name: str, codes: list[str], keep_pcn: bool, own) -> None:
     try:
         with st.spinner("Importing and checking…"):
             catalogue = read_catalogue(Upload(own.name, own.getvalue())) if own is not None else None
-            imported = import_payments(content, codes, filename=name, apportion_pcn=not keep_pcn, catalogue=catalogue)
+            publication = st.session_state["payments_publication"]  # read once, for the picker
+            imported = import_publication(publication, codes, apportion_pcn=not keep_pcn, catalogue=catalogue)
             uploads = upload_set(imported)
             if own is not None:
                 uploads += (Upload(own.name, own.getvalue()),)

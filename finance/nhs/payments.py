@@ -95,11 +95,20 @@ def import_payments(
     areas = [a for a in ([areas] if isinstance(areas, str) else areas) if str(a).strip()]
     if not areas:
         raise UploadError("Choose at least one area: a sub-ICB, PCN or practice code or name.")
+    return import_publication(read_publication(source, filename), areas, apportion_pcn=apportion_pcn, catalogue=catalogue)
+
+
+def import_publication(
+    pub: Publication, areas: Sequence[str], *, apportion_pcn: bool = True, catalogue: Catalogue | str | Path | Upload | None = None
+) -> PaymentsImport:
+    """import_payments on a file already read (the app reads it once for the area picker and the import)."""
+    areas = [a for a in ([areas] if isinstance(areas, str) else areas) if str(a).strip()]
+    if not areas:
+        raise UploadError("Choose at least one area: a sub-ICB, PCN or practice code or name.")
     if catalogue is None:
         catalogue = sample_catalogue()
     elif not isinstance(catalogue, Catalogue):
         catalogue = read_catalogue(catalogue)
-    pub = read_publication(source, filename)
     chosen, described = choose(pub.table, areas)
     empty = no_patients(pub.table)
     kept = chosen & ~empty
@@ -185,9 +194,10 @@ def _income_lines(amounts: pd.DataFrame, rules: dict[str, ColumnRule]) -> pd.Dat
     })  # fmt: skip
 
 
-def list_areas(source: str | Path | bytes, *, filename: str | None = None) -> pd.DataFrame:
+def list_areas(source: str | Path | bytes | Publication, *, filename: str | None = None) -> pd.DataFrame:
     """Sub-ICBs and PCNs in the file (kind, code, name, practices) so the app can offer a picker."""
-    table = area_table(read_publication(source, filename).table)
+    pub = source if isinstance(source, Publication) else read_publication(source, filename)
+    table = area_table(pub.table)
     return table.loc[table["kind"] != "practice", ["kind", "code", "name", "practices"]].reset_index(drop=True)
 
 
