@@ -67,7 +67,7 @@ def changes_in_year(
     has_dates = rows["open_date"].notna().any() or rows["close_date"].notna().any() or table["close_date"].notna().any()
     has_notes = (table["atypical"].fillna("") != "").any()
     for _, row in rows.iterrows():
-        what = _what(row, year)
+        what = change_of(row, year)
         if what:
             named.append(NamedPractice(row["practice_code"], row["practice_name"], what))
     if not has_dates and not has_notes and core is not None:
@@ -75,7 +75,8 @@ def changes_in_year(
     return named
 
 
-def _what(row: pd.Series, year: tuple[dt.date, dt.date] | None) -> str | None:
+def change_of(row: pd.Series, year: tuple[dt.date, dt.date] | None) -> str | None:
+    """How a practice opened or closed in the year, in words, or None."""
     opened, closed = row["open_date"], row["close_date"]
     if isinstance(closed, dt.date) and (year is None or closed <= year[1]):
         if year is not None and closed < year[0]:

@@ -37,7 +37,7 @@ from finance.nhs.apportion import PcnFlows, share_pcn_money
 from finance.nhs.apportion import share_pennies as _share_pennies  # noqa: F401  (kept for callers of the old module)
 from finance.nhs.areas import area_table, choose
 from finance.nhs.columns import ColumnRule, column_rules, normalise_header  # noqa: F401  (re-exported)
-from finance.nhs.membership import CORE_LINES, NamedPractice, changes_in_year, financial_year, no_patients
+from finance.nhs.membership import CORE_LINES, NamedPractice, change_of, changes_in_year, financial_year, no_patients
 from finance.nhs.passthrough import COSTS_FILE, pass_through_costs
 from finance.nhs.publication import Publication, read_publication, tidy_name  # noqa: F401  (tidy_name re-exported)
 from finance.nhs.reconcile import Reconciliation, reconcile
@@ -118,10 +118,10 @@ def import_publication(
     columns = [c for c, _ in pub.payments]
     per_pcn = [c for c, rule in pub.payments if rule.per_pcn]
     amounts, flows = share_pcn_money(pub.table, columns, per_pcn, chosen, empty, apportion_pcn)
-    left_out = _left_out(pub.table, amounts, chosen & empty)
+    year = financial_year(pub.name, pub.table)
+    left_out = _left_out(pub.table, amounts, chosen & empty, year)
     problems += [warning(f"practice {p.practice_code} ({p.practice_name}) {p.what}: it was not imported, with the £{p.amount_gbp:,.2f} it holds", file=pub.name)
                  for p in left_out]  # fmt: skip
-    year = financial_year(pub.name, pub.table)
     core = amounts[[c for c, r in pub.payments if r.line in CORE_LINES]].sum(axis=1) if columns else None
     changes = changes_in_year(pub.table, kept, year, core)
     practices = pub.table.loc[kept, ["practice_code", "practice_name", "pcn", "list_size", "weighted_list_size"]]
@@ -154,13 +154,15 @@ def import_publication(
     )
 
 
-def _left_out(table: pd.DataFrame, amounts: pd.DataFrame, mask: np.ndarray) -> list[NamedPractice]:
+def _left_out(table: pd.DataFrame, amounts: pd.DataFrame, mask: np.ndarray, year) -> list[NamedPractice]:
+    """Practices with no registered patients, the money each holds, and how it closed, when the file says."""
     held = amounts[mask].sum(axis=1)
-    rows = table[mask]
-    return [
-        NamedPractice(r.practice_code, r.practice_name, "has no registered patients", float(held.iat[i]))
-        for i, r in enumerate(rows.itertuples())
-    ]
+    named = []
+    for i, (_, row) in enumerate(table[mask].iterrows()):
+        change = change_of(row, year)
+        what = "has no registered patients" + (f" ({change})" if change else "")
+        named.append(NamedPractice(row["practice_code"], row["practice_name"], what, float(held.iat[i])))
+    return named
 
 
 def _crossing(flows: PcnFlows, pub: Publication) -> list[Problem]:

@@ -10,12 +10,17 @@ def _gbp(amount: float) -> str:
     return f"£{amount:,.2f}"
 
 
+def _n(count: int, word: str) -> str:
+    """'1 practice', '2 practices'."""
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def summary_lines(result: PaymentsImport) -> list[str]:
     """The summary, one statement a line; the figures add up as shown (to the penny)."""
     practices = result.practices
     pcns = practices["pcn"].dropna().nunique()
     year = f" ({result.year})" if result.year else ""
-    lines = [f"Imported {len(practices)} practices in {pcns} PCNs from {result.file}{year}: " + "; ".join(result.areas)]
+    lines = [f"Imported {_n(len(practices), 'practice')} in {_n(pcns, 'PCN')} from {result.file}{year}: " + "; ".join(result.areas)]
     lines.append(f"Registered patients: {practices['list_size'].sum():,}")
     lines += _equals(result)
     lines += _pcn(result)
@@ -26,7 +31,7 @@ def summary_lines(result: PaymentsImport) -> list[str]:
     )
     if result.left_out:
         lines.append("Left out (no registered patients, not federation members): " + "; ".join(
-            f"{p.practice_code} {p.practice_name} ({_gbp(p.amount_gbp)})" for p in result.left_out))  # fmt: skip
+            f"{p.practice_code} {p.practice_name} ({_gbp(p.amount_gbp)}{p.what.removeprefix('has no registered patients')})" for p in result.left_out))  # fmt: skip
     if result.changes:
         lines.append("Opened or closed in the year: " + "; ".join(f"{p.practice_code} {p.practice_name}: {p.what}" for p in result.changes))
     return lines
@@ -44,10 +49,10 @@ def _equals(result: PaymentsImport) -> list[str]:
     left = sum(p.amount_gbp for p in result.left_out)
     lines = [
         f"What it equals: {check.total}",
-        f"  published for the {check.practices_checked} practices chosen: {_gbp(check.published_gbp)}",
+        f"  published for the {_n(check.practices_checked, 'practice')} chosen: {_gbp(check.published_gbp)}",
     ]
     if result.left_out:
-        lines.append(f"  less {_gbp(left)} held by the {len(result.left_out)} practices left out (no registered patients)")
+        lines.append(f"  less {_gbp(left)} held by the {_n(len(result.left_out), 'practice')} left out (no registered patients)")
     if result.pcn.moved_in_gbp:
         lines.append(f"  plus {_gbp(result.pcn.moved_in_gbp)} of PCN payments shared in from practices outside the area")
     if result.pcn.moved_out_gbp:
@@ -68,12 +73,12 @@ def _pcn(result: PaymentsImport) -> list[str]:
         return []
     if flows.apportioned:
         return [
-            f"PCN payments made on a PCN's behalf: {_gbp(flows.paid_gbp)} for the {len(flows.pcns)} PCNs with practices chosen, "
+            f"PCN payments made on a PCN's behalf: {_gbp(flows.paid_gbp)} for the {_n(len(flows.pcns), 'PCN')} with practices chosen, "
             f"shared by weighted list; {_gbp(flows.moved_out_gbp)} crossed out of the area and {_gbp(flows.moved_in_gbp)} came in"
         ]
     return [
-        f"PCN payments made on a PCN's behalf kept with the practice paid; {_gbp(flows.paid_outside_gbp)} of the "
-        f"{len(flows.pcns)} PCNs' payments went to practices outside the area and was not imported"
+        f"PCN payments made on a PCN's behalf kept with the practice paid; {_gbp(flows.paid_outside_gbp)} paid on behalf of the "
+        f"{_n(len(flows.pcns), 'PCN')} with practices chosen went to practices outside the area and was not imported"
     ]
 
 

@@ -147,6 +147,8 @@ def test_practices_that_opened_or_closed_in_the_year_are_named():
     assert named["Y07274"] == named["Y07275"] == "opened on 01 April 2022"
     left = {p.practice_code: p for p in result.left_out}
     assert set(left) == {"E82028", "E82131"}  # closed 30/06/2021 and 31/07/2022, both with no patients
+    assert left["E82131"].what == "has no registered patients (closed on 31 July 2022)"
+    assert left["E82028"].what.startswith("has no registered patients (closed on 30 June 2021, before the year began")
     text = "\n".join(summary_lines(result))
     assert "Y07274" in text and "E82131" in text
 
@@ -242,9 +244,25 @@ def test_the_summary_says_what_the_import_equals_and_adds_up():
     assert f"NHS Digital's '{TOTAL}' (payments before deductions, including PCN and Covid payments)" in text
     # S1 publishes A 106,113.25 + B 95,800 + D 800 + E 280,000 = 482,713.25; D's £500 left out; £650.50 shared out to C.
     assert "published for the 4 practices chosen: £482,713.25" in text
-    assert "less £500.00 held by the 1 practices left out" in text
+    assert "less £500.00 held by the 1 practice left out" in text
     assert "less £650.50 of PCN payments shared out to practices outside the area" in text
     assert "= imported £481,562.75" in text
     assert round(result.imported_gbp, 2) == 482713.25 - 500 - 650.5
     assert "every practice reconciles to its published total to the penny" in text
     assert "Left out (no registered patients, not federation members): D00004 Practice D (£500.00)" in text
+
+
+def test_an_area_of_only_empty_practices_and_a_catalogue_without_services_get_one_sentence():
+    from finance.errors import UploadError
+
+    with pytest.raises(UploadError, match=r"tiny.csv: no practice with registered patients in PRACTICE D \(practice D00004\)"):
+        import_payments(tiny(), ["D00004"], filename="tiny.csv")
+    with pytest.raises(UploadError, match="costs.csv holds no services table"):
+        import_payments(tiny(), ["S1"], filename="tiny.csv", catalogue=Upload("costs.csv", b"item,amount_gbp\nRent,100\n"))
+
+
+def test_the_summary_of_pcn_money_kept_where_paid():
+    result = import_payments(tiny(), ["B00002, C00003"], filename="tiny.csv", apportion_pcn=False)
+    text = "\n".join(summary_lines(result))
+    assert "kept with the practice paid; £1,301.00 paid on behalf of the 1 PCN with practices chosen went to practices outside" in text
+    assert "= imported £276,400.00" in text  # B 95,800 + C 180,600: nothing shared, nobody left out
