@@ -257,7 +257,7 @@ def test_an_area_of_only_empty_practices_and_a_catalogue_without_services_get_on
 
     with pytest.raises(UploadError, match=r"tiny.csv: no practice with registered patients in PRACTICE D \(practice D00004\)"):
         import_payments(tiny(), ["D00004"], filename="tiny.csv")
-    with pytest.raises(UploadError, match="costs.csv holds no services table"):
+    with pytest.raises(UploadError, match=r"costs\.csv holds no services table"):
         import_payments(tiny(), ["S1"], filename="tiny.csv", catalogue=Upload("costs.csv", b"item,amount_gbp\nRent,100\n"))
 
 
