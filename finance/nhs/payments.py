@@ -34,12 +34,11 @@ import pandas as pd
 from finance.errors import UploadError
 from finance.ingest.read import Upload
 from finance.nhs.apportion import PcnFlows, share_pcn_money
-from finance.nhs.apportion import share_pennies as _share_pennies  # noqa: F401  (kept for callers of the old module)
 from finance.nhs.areas import area_table, choose
-from finance.nhs.columns import ColumnRule, column_rules, normalise_header  # noqa: F401  (re-exported)
+from finance.nhs.columns import ColumnRule
 from finance.nhs.membership import CORE_LINES, NamedPractice, change_of, changes_in_year, financial_year, no_patients
 from finance.nhs.passthrough import COSTS_FILE, pass_through_costs
-from finance.nhs.publication import Publication, read_publication, tidy_name  # noqa: F401  (tidy_name re-exported)
+from finance.nhs.publication import Publication, read_publication
 from finance.nhs.reconcile import Reconciliation, reconcile
 from finance.nhs.services import Catalogue, fit_to_catalogue, read_catalogue, sample_catalogue
 from finance.problems import Problem, warning
