@@ -96,6 +96,17 @@ def fit_to_catalogue(income: pd.DataFrame, catalogue: Catalogue, file: str) -> t
                 "vaccination) to the catalogue, or the clinics' cost to practice_costs, or this money looks cost-free"
             )
         problems.append(warning(message, file=file))
+    covid = income[matched == next((s for s in catalogue.services if _key(s) == _key(COVID_SERVICE)), None)]
+    if len(covid):
+        problems.append(
+            warning(
+                f"Covid vaccination: £{covid['amount_gbp'].sum():,.2f} at {covid['practice_code'].nunique()} practices is costed by "
+                f"{catalogue.source}'s '{COVID_SERVICE}' service. A Covid site was paid for every dose it gave, its PCN partners' "
+                "patients' too, so its doses are its payment divided by the fee per dose, not its own list: give each practice its "
+                "doses in an activity table (0 where it was paid nothing), or its cost follows the catalogue's default rate",
+                file=file,
+            )
+        )
     return income.assign(service=matched.where(tagged, None)), problems
 
 
