@@ -73,6 +73,10 @@ def services_in(upload: Upload) -> tuple[str, ...] | None:
     return found
 
 
+def _practices(count: int) -> str:
+    return f"{count:,} practice" + ("" if count == 1 else "s")
+
+
 def _key(name: object) -> str:
     return " ".join(str(name).casefold().split())
 
@@ -88,7 +92,7 @@ def fit_to_catalogue(income: pd.DataFrame, catalogue: Catalogue, file: str) -> t
         money, practices = float(lines["amount_gbp"].sum()), lines["practice_code"].nunique()
         message = (
             f"{catalogue.source} has no service '{service}': £{money:,.2f} of income for it ({len(lines)} lines, "
-            f"{practices} practices: {', '.join(sorted(set(lines['line'])))}) was imported as core income"
+            f"{_practices(practices)}: {', '.join(sorted(set(lines['line'])))}) was imported as core income"
         )
         if service == COVID_SERVICE:
             message += (
@@ -100,7 +104,7 @@ def fit_to_catalogue(income: pd.DataFrame, catalogue: Catalogue, file: str) -> t
     if len(covid):
         problems.append(
             warning(
-                f"Covid vaccination: £{covid['amount_gbp'].sum():,.2f} at {covid['practice_code'].nunique()} practices is costed by "
+                f"Covid vaccination: £{covid['amount_gbp'].sum():,.2f} at {_practices(covid['practice_code'].nunique())} is costed by "
                 f"{catalogue.source}'s '{COVID_SERVICE}' service. A Covid site was paid for every dose it gave, its PCN partners' "
                 "patients' too, so its doses are its payment divided by the fee per dose, not its own list: give each practice its "
                 "doses in an activity table (0 where it was paid nothing), or its cost follows the catalogue's default rate",

@@ -181,7 +181,7 @@ def test_covid_vaccination_is_a_service_or_flagged():
     tagged = import_payments(tiny(), ["A00001"], filename="tiny.csv")  # the sample catalogue has Covid vaccination
     covid = tagged.contract_income.query("line == 'Covid vaccination programme'")
     assert covid[["service", "amount_gbp"]].values.tolist() == [["Covid vaccination", 2012.0]]
-    [note] = [p for p in tagged.problems if p.message.startswith("Covid vaccination: £2,012.00 at 1 practices")]
+    [note] = [p for p in tagged.problems if p.message.startswith("Covid vaccination: £2,012.00 at 1 practice ")]
     assert "activity table" in note.message  # a site's doses are its payment over the fee, not its own list
     flagged = import_payments(tiny(), ["A00001"], filename="tiny.csv", catalogue=catalogue(["Flu vaccination"]))
     assert flagged.contract_income.query("line == 'Covid vaccination programme'")["service"].isna().all()
