@@ -48,6 +48,7 @@ with right:
     if not data.is_sample and st.button("Go back to the sample federation"):
         state.reset_to_sample()
         st.session_state.pop("upload_report", None)
+        st.session_state.pop("payments_import_summary", None)  # the last import's summary no longer describes the data
         st.rerun()
 
 uploads = tuple(Upload(f.name, f.getvalue()) for f in files or [])
