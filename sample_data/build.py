@@ -120,6 +120,36 @@ SERVICES = [
 ]  # fmt: skip
 EA_RATE_PER_PATIENT = 7.578  # PCN Enhanced Access, 2023/24 rate (the 2022/23 rate was not found)
 
+
+# -- Covid vaccination (issue 9): the NHS file pays it per dose, so it is a service with a delivery cost,
+# never cost-free core income. Added as its own step so the catalogue above stays as it was.
+COVID_FEE_PER_DOSE = 10.06  # DOMAIN.md section 1.3: the vaccination item-of-service fee (assumed for Covid, 2022/23)
+
+
+def covid_vaccination() -> dict[str, object]:
+    """Doses a year per 1,000 patients from the area's own Covid payments; costs are staff minutes plus consumables."""
+    raw = pd.read_csv(SOURCE, encoding="utf-8-sig")
+    doses = raw["Covid Immunisation"].fillna(0).sum() / COVID_FEE_PER_DOSE
+    per_1000 = round(doses / raw["Number of Registered Patients (Last Known Figure)"].sum() * 1000, 1)
+    return service("Covid vaccination", "vaccination", per_1000=per_1000,
+                   inhouse=minutes("band 3", 8) + minutes("band 2", 10) + minutes("band 6", 2) + 1.50, inhouse_fixed=3_000,
+                   federation=minutes("band 3", 7) + minutes("band 2", 6) + minutes("band 6", 1.5) + 1.20,
+                   federation_fixed=40_000, fee_pct=5)  # fmt: skip
+
+
+SERVICES.append(covid_vaccination())
+
+
+def covid_activity() -> pd.DataFrame:
+    """In 2022/23 only the practices running a Covid site were paid for it: their doses (payment / fee), 0 for the others."""
+    raw = pd.read_csv(SOURCE, encoding="utf-8-sig")
+    return pd.DataFrame({
+        "practice_code": raw["Practice Code"].str.upper().to_numpy(),
+        "service": "Covid vaccination",
+        "units": (raw["Covid Immunisation"].fillna(0) / COVID_FEE_PER_DOSE).round().astype(int).to_numpy(),
+    })  # fmt: skip
+
+
 # -- the federation's overheads (2022/23 prices) ----------------------------------------------------
 FEDERATION_COSTS = [
     ("Chief officer (1.0 WTE, salary £90,000 + on-costs)", 90_000 * ON_COSTS),
@@ -139,18 +169,17 @@ STAFF_PER_WEIGHTED_PATIENT = 50.00  # salaried GPs, nurses, HCAs, reception and 
 PREMISES_EXTRA_PER_PATIENT = 8.00  # utilities, cleaning, maintenance beyond reimbursed rent and rates
 OTHER_PER_PATIENT = 9.00  # IT, indemnity, insurance, supplies, accountancy
 PATIENTS_PER_PARTNER = 2_300
-COVID_COST_SHARE = 0.75  # Covid clinics cost most of what they paid
 RURAL_HOME_VISITS_PER_1000 = 35  # activity.csv: rural practices visit more
 
 
 def main() -> None:
-    result = import_payments(SOURCE, [AREA])
+    write_services(HERE / "services.xlsx")  # first: the import tags its income by this catalogue
+    result = import_payments(SOURCE, [AREA], catalogue=HERE / "services.xlsx")
     practices = result.practices.assign(partners_fte=partners(result.practices["list_size"]))
-    write_upload_set(result, HERE)
+    write_upload_set(result, HERE)  # practices, contract and PCN DES income, pass-through practice costs
     practices.to_csv(HERE / "practices.csv", index=False)
-    activity = rural_activity()
+    activity = pd.concat([rural_activity(), covid_activity()]).sort_values(["practice_code", "service"], kind="stable")
     units = units_by_practice(practices, activity)
-    write_services(HERE / "services.xlsx")
     federation_income(practices, units).to_csv(HERE / "federation_income.csv", index=False)
     activity.to_csv(HERE / "activity.csv", index=False)
     costs = pd.DataFrame(FEDERATION_COSTS, columns=["item", "amount_gbp"]).round(2)
@@ -208,7 +237,7 @@ def federation_income(practices: pd.DataFrame, units: pd.DataFrame) -> pd.DataFr
 
 
 def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
-    """Running costs no service carries, per practice, from its list and its pass-through income."""
+    """Running costs no service carries, per practice, from its list (pass-through money is costed by the importer)."""
     income = pd.concat([result.contract_income, result.pcn_des_income])
     by_line = income.pivot_table(index="practice_code", columns="line", values="amount_gbp", aggfunc="sum").fillna(0)
     by_line = by_line.reindex(practices["practice_code"]).fillna(0)
@@ -217,16 +246,15 @@ def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
     def line(name: str) -> pd.Series:
         return by_line[name] if name in by_line else pd.Series(0.0, index=by_line.index)
 
+    # Pass-through money (drugs, dispensing and prescribing fees, premises reimbursement, locum allowances,
+    # ARRS) has its equal cost in practice_costs_pass_through.csv, written by the importer; Covid
+    # vaccination is a catalogue service with its delivery cost. So neither is costed here.
     items = {
         "Salaried GPs, nurses, HCAs and admin staff not carried by a service": p["weighted_list_size"] * STAFF_PER_WEIGHTED_PATIENT,
-        "Premises (rent and rates, as reimbursed, plus utilities and upkeep)": line("Premises payments")
-        + p["list_size"] * PREMISES_EXTRA_PER_PATIENT,
+        "Premises upkeep beyond the reimbursed rent and rates (utilities, cleaning, maintenance)": p["list_size"]
+        * PREMISES_EXTRA_PER_PATIENT,
         "IT, indemnity, insurance, supplies and accountancy": p["list_size"] * OTHER_PER_PATIENT,
-        "PCN additional-roles staff (matched by ARRS reimbursement)": line("PCN Workforce (ARRS reimbursement)"),
-        "Drugs bought (matched by reimbursement of drugs)": line("Reimbursement of drugs (pass-through)"),
-        "Dispensary staff (half of dispensing fees)": line("Dispensing fees (pass-through)").clip(lower=0) / 2,
         "Projects paid for by General Practice Transformation money": line("General Practice Transformation"),
-        "Covid vaccination clinics (staff and venues, 75% of their income)": line("Covid vaccination programme") * COVID_COST_SHARE,
     }
     long = pd.DataFrame(items).round(2).reset_index().melt(id_vars="practice_code", var_name="item", value_name="amount_gbp")
     return long[long["amount_gbp"] > 0].sort_values(["practice_code", "item"], kind="stable")[["practice_code", "item", "amount_gbp"]]

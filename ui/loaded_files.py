@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from finance.ingest.read import Upload
+from finance.nhs.services import replace_catalogue
 from ui import confirm, session_keeper, state
 
 HANDLED = "uploads_handled"  # the signature of the files in the uploader that were already added or replaced
@@ -51,16 +52,19 @@ def handle_upload(uploads: tuple[Upload, ...]) -> None:
     )
     add, replace = box.columns(2)
     if add.button(f"Add to the {count} loaded file{'s' if count != 1 else ''}", key="upload_add", type="primary"):
-        combined = tuple(u for u in data.uploads if u.name not in {n.name for n in uploads}) + uploads
-        _load(combined, signature)
+        # A catalogue of your own replaces the one an NHS import added (its income is tagged again by yours).
+        loaded_before, retagged = replace_catalogue(data.uploads, uploads)
+        combined = tuple(u for u in loaded_before if u.name not in {n.name for n in uploads}) + uploads
+        _load(combined, signature, retagged)
     if replace.button("Replace the loaded files", key="upload_replace"):
         _load(uploads, signature)
 
 
-def _load(candidate: tuple[Upload, ...], signature: str) -> None:
+def _load(candidate: tuple[Upload, ...], signature: str, retagged: list | None = None) -> None:
     st.session_state[HANDLED] = signature
     with st.spinner(f"Checking {len(candidate)} file{'s' if len(candidate) != 1 else ''}…"):
         result = state.validate(candidate)
+    result.problems.extend(retagged or [])  # income the new catalogue has no service for, now core income
     st.session_state["upload_report"] = (result, state.source().label)
     if result.ok:
         state.replace_data(result, candidate, label_for(candidate))
@@ -121,6 +125,7 @@ def back_to_sample(where=None) -> None:
 
 def _to_sample() -> None:
     state.reset_to_sample()
+    st.session_state.pop("payments_import_summary", None)  # the last import's summary no longer describes the data
     st.session_state.pop("upload_report", None)  # HANDLED stays: the files still in the uploader must not load again
 
 

@@ -34,8 +34,8 @@ def test_practice_differences(results):
     assert len(fig.data) == 1 and len(fig.data[0].x) == len(results.practices) == 30
     assert list(fig.data[0].x) == sorted(comparison["difference_gbp"])
     colours = list(fig.data[0].marker.color)
-    assert colours.count(charts.NHS_BLUE) == results.practices_better_off == 16
-    assert colours.count(charts.LOSS) == 30 - 16
+    assert colours.count(charts.NHS_BLUE) == results.practices_better_off == 21
+    assert colours.count(charts.LOSS) == 30 - 21
 
 
 def test_advantage_heatmap(results):
@@ -44,7 +44,7 @@ def test_advantage_heatmap(results):
     assert fig.layout.title.text.startswith("Advantage of federation delivery") and "£" in fig.layout.title.text
     assert len(fig.data) == 1
     heatmap = fig.data[0]
-    assert (len(heatmap.y), len(heatmap.x)) == (30, len(results.services)) == (30, 11)
+    assert (len(heatmap.y), len(heatmap.x)) == (30, len(results.services)) == (30, 12)
     assert heatmap.zmid == 0 and heatmap.zmin == -heatmap.zmax
     assert is_money_axis(heatmap.colorbar)
 
@@ -102,7 +102,7 @@ def test_breakeven_strip(results):
     assert fig.layout.xaxis.ticksuffix == "%"
     (dots,) = [trace for trace in fig.data if trace.type == "box"]
     (charged,) = [trace for trace in fig.data if trace.type == "scatter"]
-    assert len(dots.x) == len(fees) == 300
-    # Document management earns no income, so it has no break-even fee: 10 of the 11 services.
-    assert len(charged.x) == fees["service"].nunique() == len(results.services) - 1 == 10
+    assert len(dots.x) == len(fees) == 306  # 30 practices x 10 services, and the 6 Covid vaccination sites
+    # Document management earns no income, so it has no break-even fee: 11 of the 12 services.
+    assert len(charged.x) == fees["service"].nunique() == len(results.services) - 1 == 11
     assert list(fig.layout.yaxis.categoryarray) == list(charged.y)

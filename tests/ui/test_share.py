@@ -65,7 +65,7 @@ def test_the_address_follows_the_sidebar(sample_dataset):
 
 
 def test_a_link_without_a_fee_leaves_the_fee_slider_where_a_new_visit_starts_it():
-    """A plain visit starts the fee slider at the catalogue's average (7.5% on the sample). A link
+    """A plain visit starts the fee slider at the catalogue's average (7.0% on the sample). A link
     that sets no fee should too; today ui/sidebar.py apply() marks the default as set and the
     slider keeps DEFAULTS' 10%, so ticking 'One fee for every service' gives a different fee."""
     plain = open_app("Overview").slider(key="management_fee").value

@@ -70,7 +70,7 @@ def test_every_control_has_its_fixed_label_and_range(fresh):
 
 def test_fee_starts_at_the_catalogue_average_and_is_off_until_one_fee_is_ticked(fresh, sample_model):
     fee = fresh.slider(key="management_fee")
-    assert fee.value == round(average_catalogue_fee(sample_model) * 2) / 2 == 7.5
+    assert fee.value == round(average_catalogue_fee(sample_model) * 2) / 2 == 7.0
     assert fee.disabled
     assert fresh.checkbox(key="one_fee").value is False
 
@@ -103,7 +103,7 @@ def test_reset_puts_the_scenario_back_and_the_figures_with_it(fresh, sample_mode
 
 
 def test_reset_puts_the_fee_back_to_the_value_a_new_session_starts_with(fresh):
-    """A new session's fee slider starts at the catalogue's average fee (7.5% on the sample); Reset
+    """A new session's fee slider starts at the catalogue's average fee (7.0% on the sample); Reset
     should leave it there, not set DEFAULTS' 10% (ui/sidebar.py reset())."""
     at = open_app("Overview")
     button(at, "Reset scenario").click().run()

@@ -21,14 +21,10 @@ from hypothesis import strategies as st
 
 from finance.errors import UploadError
 from finance.ingest.load import load_files
-from finance.nhs.payments import (
-    _share_pennies,
-    column_rules,
-    import_payments,
-    list_areas,
-    tidy_name,
-    write_upload_set,
-)
+from finance.nhs.apportion import share_pennies as _share_pennies
+from finance.nhs.columns import column_rules
+from finance.nhs.payments import import_payments, list_areas, write_upload_set
+from finance.nhs.publication import tidy_name
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "sample_data" / "source" / "nhs-payments-2022-23-07H.csv"
@@ -107,7 +103,7 @@ def test_pcn_totals_are_kept_to_the_penny_through_apportionment(imported, raw):
 
 
 def test_pcn_payments_are_shared_by_weighted_list(imported, raw):
-    workforce = imported.pcn_des_income.query("line == 'PCN Workforce (ARRS reimbursement)'")
+    workforce = imported.pcn_des_income.query("line == 'PCN Workforce (ARRS reimbursement; pass-through)'")
     shares = workforce.set_index("practice_code")["amount_gbp"]
     for _, members in raw.groupby("Code"):
         per_patient = shares.reindex(members.index) / members[WEIGHTED]
@@ -120,7 +116,7 @@ def test_each_practice_keeps_every_pound_when_pcn_payments_stay_where_paid(kept,
     totals = income(kept).groupby("practice_code")["amount_gbp"].sum()
     for code, row in raw.iterrows():
         assert pennies(totals.get(code, 0.0)) == pennies(row[ALL_INCLUDED]), code
-    payers = kept.pcn_des_income.query("line == 'PCN Workforce (ARRS reimbursement)'")["practice_code"]
+    payers = kept.pcn_des_income.query("line == 'PCN Workforce (ARRS reimbursement; pass-through)'")["practice_code"]
     assert set(payers) == set(raw.index[raw["PCN Workforce"] != 0])
 
 
@@ -133,6 +129,7 @@ def test_lines_are_one_per_non_zero_column_with_services_named(imported):
     assert services["Influenza and Pneumococcal Immunisations"] == "Flu vaccination"
     assert services["PCN Care Home Premium"] == "Care home rounds"
     assert pd.isna(services["Reimbursement of drugs (pass-through)"])
+    assert services["Covid vaccination programme"] == "Covid vaccination"
     assert set(imported.pcn_des_income["line"]) >= {"Network Participation Payment", "PCN Leadership"}
 
 
@@ -172,14 +169,17 @@ def test_a_pcn_partly_inside_the_area_is_shared_over_all_its_practices(imported)
     mine = alone.pcn_des_income.set_index("line")["amount_gbp"]
     whole = imported.pcn_des_income.query("practice_code == 'F81004'").set_index("line")["amount_gbp"]
     assert mine.to_dict() == whole.to_dict()
-    [problem] = alone.problems
-    assert problem.severity == "warning" and "outside the chosen area" in problem.message
+    [problem] = [p for p in alone.problems if "outside the chosen area" in p.message]
+    assert problem.severity == "warning"
     practices = imported.practices.set_index("practice_code")
     others = practices.index[(practices["pcn"] == practices.loc["F81004", "pcn"]) & (practices.index != "F81004")]
     outside = imported.pcn_des_income[
         imported.pcn_des_income["practice_code"].isin(others) & imported.pcn_des_income["line"].str.startswith("PCN ")
     ]
-    assert f"£{outside['amount_gbp'].sum():,.2f}" in problem.message
+    shared_in = alone.pcn_des_income.query("line.str.startswith('PCN ')", engine="python")["amount_gbp"].sum()
+    assert f"moved £0.00 out of the area and £{shared_in:,.2f} into it" in problem.message  # F81004 was paid none of it
+    assert alone.pcn.moved_in_gbp == pytest.approx(shared_in, abs=0.001)
+    assert outside["amount_gbp"].sum() > 0
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_a_2021_22_style_header_imports_the_same_practices(raw, kept):
     old = import_payments(as_csv(renamed), ["07H"], filename="21-22.csv", apportion_pcn=False)
     pd.testing.assert_frame_equal(old.practices, kept.practices)
     pd.testing.assert_frame_equal(income(old), income(kept))
-    assert old.problems == []
+    assert [p.message for p in old.problems if not p.message.startswith("Covid vaccination: ")] == []
     assert len(import_payments(as_csv(renamed), ["Harlow South PCN"], filename="21-22.csv").practices) == 3
 
 
@@ -307,8 +307,9 @@ def test_an_unknown_column_is_a_warning_and_not_imported(raw, imported):
     extra = raw.assign(**{"Mystery Payments": 1000.0, "Respiratory Syncytial Virus": 0.0})
     extra.loc["F81004", "Respiratory Syncytial Virus"] = 250.0
     result = import_payments(as_csv(extra), ["07H"], filename="24-25.csv")
-    [problem] = result.problems
+    [problem] = [p for p in result.problems if "not a known payment column" in p.message]
     assert problem.severity == "warning" and "'Mystery Payments'" in problem.message
+    assert "it holds £30,000.00 in the file" in problem.message  # 30 practices x £1,000
     lines = income(result)
     assert lines.query("line == 'RSV immunisation'")[["practice_code", "amount_gbp"]].values.tolist() == [["F81004", 250.0]]
     assert pennies(lines["amount_gbp"]) == pennies(income(imported)["amount_gbp"]) + 25_000
@@ -358,21 +359,33 @@ def test_every_service_the_importer_can_emit_is_in_the_sample_catalogue():
 
 def test_write_upload_set_round_trips(imported, tmp_path):
     paths = write_upload_set(imported, tmp_path / "set")
-    assert [p.name for p in paths] == ["practices.csv", "contract_income.csv", "pcn_des_income.csv"]
+    assert [p.name for p in paths] == [
+        "practices.csv",
+        "contract_income.csv",
+        "pcn_des_income.csv",
+        "practice_costs_pass_through.csv",
+        "services (sample catalogue, added by the NHS import).xlsx",
+    ]
     practices = pd.read_csv(paths[0], dtype={"practice_code": str})
     assert practices["list_size"].tolist() == imported.practices["list_size"].tolist()
     contract = pd.read_csv(paths[1])
     assert pennies(contract["amount_gbp"]) == pennies(imported.contract_income["amount_gbp"])
 
 
-def test_the_committed_sample_is_what_the_importer_makes(imported):
+def test_the_committed_sample_is_what_the_importer_makes():
     sample = ROOT / "sample_data"
+    imported = import_payments(SOURCE, ["07H"], catalogue=CATALOGUE)
     practices = pd.read_csv(sample / "practices.csv").drop(columns="partners_fte")
     pd.testing.assert_frame_equal(practices, imported.practices, check_dtype=False)
-    for name in ("contract_income", "pcn_des_income"):
-        committed = pd.read_csv(sample / f"{name}.csv")
+    for name, file in (
+        ("contract_income", "contract_income"),
+        ("pcn_des_income", "pcn_des_income"),
+        ("practice_costs", "practice_costs_pass_through"),
+    ):
+        committed = pd.read_csv(sample / f"{file}.csv")
         fresh = getattr(imported, name)
-        assert committed["line"].tolist() == fresh["line"].tolist()
+        label = "line" if "line" in fresh else "item"
+        assert committed[label].tolist() == fresh[label].tolist()
         assert np.allclose(committed["amount_gbp"], fresh["amount_gbp"], atol=0.001, rtol=0)
 
 
@@ -401,7 +414,7 @@ def test_the_command_line_writes_the_set_and_prints_a_summary(tmp_path, capsys):
 def test_an_imported_area_with_the_sample_catalogue_is_a_valid_set(tmp_path):
     result = import_payments(SOURCE, ["Harlow North PCN", "F81004"])
     paths = write_upload_set(result, tmp_path)
-    loaded = load_files([*paths, CATALOGUE])
+    loaded = load_files(paths)  # the sample catalogue is one of them
     assert [str(p) for p in loaded.problems if p.is_error] == []
     assert loaded.dataset is not None
 
