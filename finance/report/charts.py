@@ -1,8 +1,9 @@
 """Plotly figures for the options report: a Comparison in, figures out (no Streamlit).
 
-NHS blue (#005EB8) is the primary colour; options after the first take the Okabe-Ito palette,
-which stays distinguishable for the common kinds of colour blindness. A loss is drawn in
-Okabe-Ito vermilion, never in red-against-green.
+Colours mean one thing each, on every chart and page of the pack: NHS blue (#005EB8) is a gain
+and Okabe-Ito vermilion a loss, never red-against-green; options take a categorical palette of
+their own (Okabe-Ito bluish green, reddish purple, NHS slate grey, yellow) that uses neither, so
+an option's colour is never read as better or worse. Bars are outlined, so the yellow shows on white.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from finance.format import gbp, money_ticks
 
 NHS_BLUE = "#005EB8"
 LOSS = "#D55E00"  # Okabe-Ito vermilion
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-OPTION_COLOURS = (NHS_BLUE, "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+OUTLINE = "#212B32"
+# Options: never blue (a gain), vermilion or orange (a loss).
+OPTION_COLOURS = ("#009E73", "#CC79A7", "#4C6272", "#F0E442", "#000000")
 FONT = "Arial, Helvetica, sans-serif"
 
 
@@ -65,7 +67,7 @@ def practice_difference_by_option(comparison: Comparison) -> go.Figure:
                 x=mine["difference_gbp"].tolist(),
                 name=label(name),
                 orientation="h",
-                marker_color=option_colour(position),
+                marker={"color": option_colour(position), "line": {"color": OUTLINE, "width": 0.5}},
                 customdata=[gbp(v, signed=True) for v in mine["difference_gbp"]],
                 hovertemplate="%{y}<br>" + label(name) + ": %{customdata}<extra></extra>",
             )

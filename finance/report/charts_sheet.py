@@ -35,7 +35,12 @@ def write_charts(sheet: Worksheet, comparison: Comparison, cells: dict[str, Opti
         signs = (practices["result_with_federation_gbp"] - practices["result_all_inhouse_gbp"]).tolist()
         charts = -(-count // PRACTICES_PER_CHART)
         if charts > MAX_CHARTS:
-            put(sheet, row, 1, f"{option.name}: {count:,} practices are too many to chart legibly on paper; the option's sheet lists them all.")
+            put(
+                sheet,
+                row,
+                1,
+                f"{option.name}: {count:,} practices are too many to chart legibly on paper; the option's sheet lists them all.",
+            )
             row += 2
             continue
         per_chart = -(-count // charts)  # the same number on every chart
