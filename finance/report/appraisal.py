@@ -154,7 +154,8 @@ def _risks(comparison: Comparison, chosen: OptionFigures) -> list[str]:
     if len(worse):
         worst = worse.iloc[0]
         rational = comparison.options[comparison.names.index(chosen.name)].scenario.participation == "rational"
-        stay = "" if rational else " They are assumed to stay; if they leave the services that pay them less, fee income falls."
+        they = ("They are", "they leave") if len(worse) != 1 else ("It is", "it leaves")
+        stay = "" if rational else f" {they[0]} assumed to stay; if {they[1]} the services that pay less, fee income falls."
         risks.append(
             f"{len(worse)} practice{'s' if len(worse) != 1 else ''} worse off than in-house "
             f"(most: {worst['practice_name']}, {gbp(float(worst['difference_gbp']))} a year).{stay}"
@@ -194,13 +195,12 @@ def _practice_lines(comparison: Comparison) -> tuple[list[PracticeLine], str]:
             f"{count:,} practices are too many for a page: the {EACH_END} gaining most and the {EACH_END} losing most under "
             f"{comparison.base}, and the other {len(rest):,} added up. The workbook lists every practice."
         )
-    lines = [_line(str(r["practice_name"]), r, names) for _, r in chosen.iterrows()]
+    lines = [_line(str(r["practice_name"]), r, names) for _, r in chosen.iterrows()]  # EACH_END best first, then the worst
     if rest is not None:
         partners = float(rest["partners_fte"].fillna(0).sum())
         sums = tuple(float(rest[n].sum()) for n in names)
-        lines.insert(
-            EACH_END, PracticeLine(f"{len(rest):,} other practices", sums, tuple(s / partners if partners > 0 else None for s in sums))
-        )
+        others = f"{len(rest):,} other practice{'s' if len(rest) != 1 else ''} added up"
+        lines.insert(EACH_END, PracticeLine(others, sums, tuple(s / partners if partners > 0 else None for s in sums)))
     return lines, note
 
 

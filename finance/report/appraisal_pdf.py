@@ -34,7 +34,7 @@ def latin1(text: object) -> str:
     """Text Helvetica can print: Latin-1 kept, accents outside it dropped to the base letter, anything else '?'.
 
     >>> latin1("Łódź – Café “A”")
-    'Lodz - Café "A"'
+    'Lódz - Café "A"'
     """
     out = []
     for ch in str(text):

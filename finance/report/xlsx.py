@@ -84,7 +84,7 @@ def comparison_workbook(
     info = PrintInfo(
         federation=federation.strip() or "GP federation",
         date=f"{generated_at:%d %B %Y}",
-        data=f"Data: {', '.join(dataset.file_names) or 'as loaded'} (fingerprint {dataset.fingerprint[:12]})",
+        data=f"Data {dataset.fingerprint[:12]}: {', '.join(dataset.file_names) or 'as loaded'}",
     )
     workbook = Workbook()
     use_font(workbook)
@@ -135,13 +135,14 @@ def comparison_workbook(
 def sheet_titles(names: Sequence[str], taken: Sequence[str] = ()) -> list[str]:
     """Excel sheet names for the options: no []:*?/\\, at most 31 characters, unique, not a fixed sheet's.
 
-    >>> sheet_titles(["A: runs it / 6%", "a: runs it / 6%", "Summary", "'quoted'"])
-    ['A runs it 6%', 'a runs it 6% (2)', 'Summary (2)', 'quoted']
+    >>> sheet_titles(["A: runs it / 6%", "a: runs it / 6%", "Summary", "'quoted'", "=cmd"])
+    ['A runs it 6%', 'a runs it 6% (2)', 'Summary (2)', 'quoted', 'cmd']
     """
     used = {t.casefold() for t in (*FIXED_SHEETS, *taken)}
     titles = []
     for position, name in enumerate(names, start=1):
-        base = " ".join("".join(" " if ch in "[]:*?/\\" else ch for ch in excel_text(name).lstrip("'")).split()).strip("'")
+        plain = "".join(" " if ch in "[]:*?/\\" else ch for ch in excel_text(name).lstrip("'"))
+        base = " ".join(plain.split()).strip("'").lstrip("=+-@ ").strip("'")  # a title never starts like a formula
         base = base[:31] or f"Option {position}"
         title, n = base, 1
         while title.casefold() in used:
