@@ -33,7 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--scenario", action="append", default=[], metavar="S.json", help="a scenario file; one option each, named after the file (repeat)"
     )
-    export.add_argument("--name", action="append", default=[], metavar="NAME", help="the option's name: the first for the first --scenario, ...")
+    export.add_argument(
+        "--name", action="append", default=[], metavar="NAME", help="the option's name: the first for the first --scenario, ..."
+    )
     export.add_argument(
         "--description", action="append", default=[], metavar="TEXT", help="the option's one-line description, in the same order"
     )
@@ -79,7 +81,9 @@ def _options(args: argparse.Namespace) -> tuple[list[tuple[str, Scenario, str]],
     for flag in ("name", "description"):
         given = getattr(args, flag)
         if len(given) > len(args.scenario):
-            problems.append(f"{len(given)} --{flag} for {len(args.scenario)} --scenario: give one --{flag} for each scenario, in the same order")
+            problems.append(
+                f"{len(given)} --{flag} for {len(args.scenario)} --scenario: give one --{flag} for each scenario, in the same order"
+            )
     for position, path in enumerate(args.scenario):
         try:
             name, scenario, description = load_option(path)

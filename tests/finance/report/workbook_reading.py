@@ -47,3 +47,17 @@ class Recalculated:
     def set(self, sheet: str, row: int, column: int, value: float) -> None:
         letter = openpyxl.utils.get_column_letter(column)
         self.compiler.set_value(f"'{sheet}'!{letter}{row}", value)
+
+
+def summary_surplus(path) -> dict[str, float]:
+    """Each option's federation surplus on the Summary, its formulas recalculated."""
+    recalculated = Recalculated(path)
+    sheet = recalculated.workbook["Summary"]
+    header = row_of(sheet, "Option")
+    surplus = headers(sheet, header)["Federation surplus"]
+    names = {}
+    row = header + 1
+    while sheet.cell(row=row, column=1).value:
+        names[sheet.cell(row=row, column=1).value] = recalculated.value("Summary", row, surplus)
+        row += 1
+    return names
