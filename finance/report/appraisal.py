@@ -4,8 +4,9 @@
 the PDF and the printable HTML say the same thing. The verdict follows a stated rule: of the options
 that cover the federation's overheads, the one with the most practices better off (then the larger
 surplus); when none does, the one closest to covering them. A page cannot list thousands of
-practices: up to MAX_PRACTICE_LINES are listed in full, beyond that the practices gaining most and
-losing most under the base option, and the others added up in one line (the workbook lists all).
+practices: up to MAX_PRACTICE_LINES are listed in full (by name), beyond that the practices gaining
+most and losing most under the base option, and the others added up in one line (the workbook
+lists them all): see ``Appraisal.practice_lines``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from finance.format import gbp, pct
 from finance.ingest.dataset import Dataset
 from finance.report.charts import option_colour
 
-MAX_PRACTICE_LINES = 32
-EACH_END = 12  # practices shown at each end when there are too many to list
+MAX_PRACTICE_LINES = 30  # what the page holds beside the options; the PDF may take fewer to make room
 PENNY = 0.005
 RULE = "Chosen by: covers the overheads, then the most practices better off, then the larger surplus."
 
@@ -47,11 +47,15 @@ class OptionFigures:
 
 @dataclass(frozen=True)
 class PracticeLine:
-    """One practice (or the others added up): each option's difference, in £ and per partner (None without partners)."""
+    """One practice (or the others added up): each option's difference in £, and its partners (FTE; None when unknown)."""
 
     name: str
     difference_gbp: tuple[float, ...]
-    per_partner_gbp: tuple[float | None, ...]
+    partners_fte: float | None
+
+    @property
+    def per_partner_gbp(self) -> tuple[float | None, ...]:
+        return tuple(d / self.partners_fte if self.partners_fte else None for d in self.difference_gbp)
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,7 @@ class Appraisal:
     fingerprint: str
     base: str
     options: tuple[OptionFigures, ...]
-    practices: tuple[PracticeLine, ...]
-    practices_note: str
+    practices: tuple[PracticeLine, ...]  # every practice, by name
     chosen: str
     verdict: str
     risks: tuple[str, ...]
@@ -71,13 +74,31 @@ class Appraisal:
     def option(self, name: str) -> OptionFigures:
         return next(o for o in self.options if o.name == name)
 
+    def practice_lines(self, max_lines: int = MAX_PRACTICE_LINES) -> tuple[list[PracticeLine], str]:
+        """The practices a page has room for, and a note saying which: all of them by name when they fit; else the
+        ones gaining most and losing most under the base option, with the others added up in one line between them."""
+        count = len(self.practices)
+        if count <= max_lines:
+            return list(self.practices), f"All {count} practices, by name."
+        each = max(1, (max_lines - 1) // 2)
+        base = [o.name for o in self.options].index(self.base)
+        ordered = sorted(self.practices, key=lambda line: -line.difference_gbp[base])  # stable: ties stay by name
+        rest = ordered[each:-each]
+        partners = sum(line.partners_fte or 0.0 for line in rest)
+        sums = tuple(sum(line.difference_gbp[i] for line in rest) for i in range(len(self.options)))
+        others = PracticeLine(f"{len(rest):,} other practice{'s' if len(rest) != 1 else ''} added up", sums, partners or None)
+        note = (
+            f"{count:,} practices are too many for a page: the {each} gaining most and the {each} losing most under "
+            f"{self.base}, and the other {len(rest):,} added up. The workbook lists every practice."
+        )
+        return [*ordered[:each], others, *ordered[-each:]], note
+
 
 def appraise(comparison: Comparison, dataset: Dataset, *, federation: str = "", generated_at: datetime | None = None) -> Appraisal:
     """The appraisal of a comparison already run."""
     generated_at = generated_at or datetime.now(UTC)
     options = tuple(_figures(comparison, position) for position in range(len(comparison.options)))
     chosen = _choose(options)
-    lines, note = _practice_lines(comparison)
     return Appraisal(
         federation=federation.strip() or "GP federation",
         date=f"{generated_at:%d %B %Y}",
@@ -85,8 +106,7 @@ def appraise(comparison: Comparison, dataset: Dataset, *, federation: str = "", 
         fingerprint=dataset.fingerprint,
         base=comparison.base,
         options=options,
-        practices=tuple(lines),
-        practices_note=note,
+        practices=tuple(_practices(comparison)),
         chosen=chosen.name,
         verdict=_verdict(chosen, options),
         risks=tuple(_risks(comparison, chosen)),
@@ -176,36 +196,15 @@ def _risks(comparison: Comparison, chosen: OptionFigures) -> list[str]:
     return risks[:4]
 
 
-def _practice_lines(comparison: Comparison) -> tuple[list[PracticeLine], str]:
+def _practices(comparison: Comparison) -> list[PracticeLine]:
+    """Every practice, by name: each option's difference and the practice's partners."""
     names = comparison.names
-    frame = comparison.practices
-    difference = frame.pivot(index="practice_code", columns="option", values="difference_gbp")[names]
+    difference = comparison.practices.pivot(index="practice_code", columns="option", values="difference_gbp")[names]
     info = comparison.results[0].practices.set_index("practice_code")[["practice_name", "partners_fte"]]
-    table = info.join(difference)
-    count = len(table)
-    if count <= MAX_PRACTICE_LINES:
-        chosen = table.sort_values("practice_name", key=lambda s: s.astype(str).str.casefold())
-        note = f"All {count} practices, by name."
-        rest = None
-    else:
-        ordered = table.sort_values(comparison.base, ascending=False, kind="stable")
-        chosen = pd.concat([ordered.head(EACH_END), ordered.tail(EACH_END)])
-        rest = ordered.iloc[EACH_END:-EACH_END]
-        note = (
-            f"{count:,} practices are too many for a page: the {EACH_END} gaining most and the {EACH_END} losing most under "
-            f"{comparison.base}, and the other {len(rest):,} added up. The workbook lists every practice."
-        )
-    lines = [_line(str(r["practice_name"]), r, names) for _, r in chosen.iterrows()]  # EACH_END best first, then the worst
-    if rest is not None:
-        partners = float(rest["partners_fte"].fillna(0).sum())
-        sums = tuple(float(rest[n].sum()) for n in names)
-        others = f"{len(rest):,} other practice{'s' if len(rest) != 1 else ''} added up"
-        lines.insert(EACH_END, PracticeLine(others, sums, tuple(s / partners if partners > 0 else None for s in sums)))
-    return lines, note
-
-
-def _line(name: str, row: pd.Series, names: list[str]) -> PracticeLine:
-    partners = row["partners_fte"]
-    has = partners is not None and not pd.isna(partners) and float(partners) > 0
-    differences = tuple(float(row[n]) for n in names)
-    return PracticeLine(name, differences, tuple(d / float(partners) if has else None for d in differences))
+    table = info.join(difference).sort_values("practice_name", key=lambda s: s.astype(str).str.casefold(), kind="stable")
+    lines = []
+    for _, row in table.iterrows():
+        partners = row["partners_fte"]
+        partners = float(partners) if partners is not None and not pd.isna(partners) and float(partners) > 0 else None
+        lines.append(PracticeLine(str(row["practice_name"]), tuple(float(row[n]) for n in names), partners))
+    return lines

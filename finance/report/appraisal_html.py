@@ -9,7 +9,7 @@ options are marked in their own categorical colours.
 from __future__ import annotations
 
 from finance.format import gbp
-from finance.report.appraisal import RULE, Appraisal
+from finance.report.appraisal import MAX_PRACTICE_LINES, RULE, Appraisal, PracticeLine
 from finance.report.charts import LOSS, NHS_BLUE
 from finance.report.content import DISCLAIMER
 from finance.report.safe_text import html_text as h
@@ -48,7 +48,10 @@ footer {{ border-top: 1px solid #D8DDE0; color: #4C6272; font-size: 8pt; margin-
 
 
 def appraisal_html(appraisal: Appraisal) -> str:
+    """The page: options, chart and verdict on the left; each practice and the risks on the right."""
     a = appraisal
+    # Four options' names wrap in the practice table's header: room for fewer rows.
+    lines, note = a.practice_lines(MAX_PRACTICE_LINES if len(a.options) <= 3 else MAX_PRACTICE_LINES - 4)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -67,14 +70,14 @@ def appraisal_html(appraisal: Appraisal) -> str:
             _surplus_svg(a),
             "</figure>",
             "<section><h2>The federation's verdict</h2>",
-            f'<p class="verdict">{h(a.verdict)}</p><p class="note">{h(RULE)}</p>',
-            f"<h2>Its risks ({h(a.chosen)})</h2>",
-            "<ul>" + "".join(f"<li>{h(r)}</li>" for r in a.risks) + "</ul></section>",
-            "</div><section>",
+            f'<p class="verdict">{h(a.verdict)}</p><p class="note">{h(RULE)}</p></section>',
+            "</div><div><section>",
             "<h2>What each option means for each practice</h2>",
-            f'<p class="note">With the federation minus all in-house, £ a year and £ a partner. {h(a.practices_note)}</p>',
-            _practices_table(a),
-            "</section></div>",
+            f'<p class="note">With the federation minus all in-house, £ a year and £ a partner. {h(note)}</p>',
+            _practices_table(a, lines),
+            f"</section><section><h2>Its risks ({h(a.chosen)})</h2>",
+            "<ul>" + "".join(f"<li>{h(r)}</li>" for r in a.risks) + "</ul></section>",
+            "</div></div>",
             f"<footer>{h(DISCLAIMER)}</footer>",
             "</body></html>",
         ]
@@ -106,11 +109,11 @@ def _options_table(a: Appraisal) -> str:
     return f'<table class="options">{columns}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def _practices_table(a: Appraisal) -> str:
+def _practices_table(a: Appraisal, lines: list[PracticeLine]) -> str:
     top = "<th></th>" + "".join(f'<th class="option n" colspan="2" style="--c:{o.colour}">{h(o.name)}</th>' for o in a.options)
     sub = '<th class="label">Practice</th>' + '<th class="n label">a year</th><th class="n label">a partner</th>' * len(a.options)
     rows = []
-    for line in a.practices:
+    for line in lines:
         cells = []
         for difference, per_partner in zip(line.difference_gbp, line.per_partner_gbp, strict=True):
             loss = ' class="n loss"' if round(difference) < 0 else ' class="n"'

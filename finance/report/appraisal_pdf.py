@@ -14,7 +14,7 @@ import unicodedata
 from fpdf import FPDF
 
 from finance.format import gbp
-from finance.report.appraisal import RULE, Appraisal
+from finance.report.appraisal import MAX_PRACTICE_LINES, RULE, Appraisal
 from finance.report.charts import LOSS, NHS_BLUE
 from finance.report.content import DISCLAIMER
 
@@ -25,6 +25,8 @@ RIGHT_X = MARGIN + LEFT_W + GAP
 RIGHT_W = PAGE_W - MARGIN - RIGHT_X
 TEXT_PT, SMALL_PT = 8.5, 8.0
 PAIR_LEAST_W = 26.0  # two figures such as -£12,345 at 8 pt
+ROW_LEAST_MM = 3.4  # a row of 8 pt figures
+CHART_LEAST_MM, CHART_MOST_MM = 24.0, 48.0
 LINE = 3.6  # mm a line of 8 to 8.5 pt text
 INK, GREY, RULE_GREY = (33, 43, 50), (76, 98, 114), (216, 221, 224)
 PUNCTUATION = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "−": "-", "\u00a0": " "}
@@ -48,21 +50,34 @@ def latin1(text: object) -> str:
 
 
 def appraisal_pdf(appraisal: Appraisal) -> bytes:
-    """One A4 landscape page."""
+    """One A4 landscape page.
+
+    The left column holds the options, the chart, the verdict and the risks; when they do not fit
+    (four options with long descriptions) the risks move under the practices, and the practices
+    listed are as many as the right column then holds (see Appraisal.practice_lines).
+    """
+    a = appraisal
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_title(latin1(f"Options appraisal: {appraisal.federation}"))
+    pdf.set_title(latin1(f"Options appraisal: {a.federation}"))
     pdf.set_author("GP federation finance")
     pdf.add_page()
-    _heading(pdf, appraisal)
+    _heading(pdf, a)
     top = pdf.get_y() + 2
-    y = _options_table(pdf, appraisal, MARGIN, top)
-    # The chart takes what the verdict and the risks leave of the column, within reason.
-    room = FOOTER_Y - 2 - y - 6 - _verdict_height(pdf, appraisal)
-    _surplus_chart(pdf, appraisal, MARGIN, y + 3, height=max(26.0, min(48.0, room)))
-    _verdict(pdf, appraisal, MARGIN, y + 3 + max(26.0, min(48.0, room)) + 3)
-    _practices_table(pdf, appraisal, RIGHT_X, top)
+    y = _options_table(pdf, a, MARGIN, top)
+    bottom = FOOTER_Y - 2
+    risks_right = y + 6 + CHART_LEAST_MM + _verdict_height(pdf) + _risks_height(pdf, a, LEFT_W) > bottom
+    left_after_chart = _verdict_height(pdf) + (0.0 if risks_right else _risks_height(pdf, a, LEFT_W))
+    chart_h = max(CHART_LEAST_MM, min(CHART_MOST_MM, bottom - y - 6 - left_after_chart))
+    _surplus_chart(pdf, a, MARGIN, y + 3, height=chart_h)
+    y = _verdict(pdf, a, MARGIN, y + 3 + chart_h + 3)
+    if not risks_right:
+        _risks(pdf, a, MARGIN, y, LEFT_W)
+    right_bottom = bottom - (_risks_height(pdf, a, RIGHT_W) + 2 if risks_right else 0.0)
+    y = _practices_table(pdf, a, RIGHT_X, top, right_bottom)
+    if risks_right:
+        _risks(pdf, a, RIGHT_X, y + 2, RIGHT_W)
     _footer(pdf)
     return bytes(pdf.output())
 
@@ -132,41 +147,41 @@ def _options_table(pdf: FPDF, a: Appraisal, x: float, y: float) -> float:
 
 
 def _surplus_chart(pdf: FPDF, a: Appraisal, x: float, y: float, *, height: float) -> float:
-    """Bars of the federation's surplus: blue a surplus, vermilion a loss, the option's colour under its name."""
+    """Bars of the federation's surplus (blue a surplus, vermilion a loss); under each, the option's colour, name and figure."""
     _font(pdf, 10, "B")
     pdf.set_xy(x, y)
     pdf.cell(LEFT_W, 5, "Federation surplus by option (blue: surplus; vermilion: loss)")
-    top, bottom = y + 10, y + height - 8
+    top, bottom = y + 6.5, y + height - 9.5
     values = [o.surplus_gbp for o in a.options]
     high, low = max(max(values), 0.0), min(min(values), 0.0)
     span = (high - low) or 1.0
     zero = top + (high / span) * (bottom - top)
     slot = LEFT_W / len(values)
     for i, (option, value) in enumerate(zip(a.options, values, strict=True)):
-        bar_x = x + i * slot + slot * 0.25
         bar_top = zero - (value / span) * (bottom - top) if value > 0 else zero
         bar_h = abs(value) / span * (bottom - top)
         pdf.set_fill_color(*_rgb(NHS_BLUE if value >= 0 else LOSS))
-        pdf.rect(bar_x, bar_top, slot * 0.5, max(bar_h, 0.3), style="F")
-        # The figure above a surplus's bar; inside a loss's bar, under the zero line (clear of the names below).
-        inside = value < 0 and bar_h > 5
-        _font(pdf, SMALL_PT, "B", (255, 255, 255) if inside else INK)
-        label_y = bar_top - 4 if value >= 0 else (zero + 0.8 if inside else bar_top + bar_h + 0.5)
-        pdf.set_xy(x + i * slot, label_y)
-        pdf.cell(slot, 3.5, latin1(gbp(value)), align="C")
+        pdf.rect(x + i * slot + slot * 0.25, bar_top, slot * 0.5, max(bar_h, 0.3), style="F")
         pdf.set_fill_color(*_rgb(option.colour))
-        pdf.rect(x + i * slot + slot * 0.25, bottom + 1.5, slot * 0.5, 1.2, style="F")
+        pdf.rect(x + i * slot + slot * 0.25, bottom + 1, slot * 0.5, 1.2, style="F")
         _font(pdf, SMALL_PT)
-        pdf.set_xy(x + i * slot, bottom + 3)
-        pdf.cell(slot, 3.5, latin1(_fit(pdf, option.name, slot - 1)), align="C")
+        pdf.set_xy(x + i * slot, bottom + 2.4)
+        pdf.cell(slot, 3.4, latin1(_fit(pdf, option.name, slot - 1)), align="C")
+        _font(pdf, SMALL_PT, "B", _rgb(LOSS) if round(value) < 0 else INK)
+        pdf.set_xy(x + i * slot, bottom + 5.8)
+        pdf.cell(slot, 3.4, latin1(gbp(value)), align="C")
     pdf.set_draw_color(66, 85, 99)
     pdf.line(x, zero, x + LEFT_W, zero)
     return y + height
 
 
-def _verdict_height(pdf: FPDF, a: Appraisal) -> float:
-    height = 5.5 + _lines(pdf, a.verdict, LEFT_W - 4, "B") * LINE + 3 + _lines(pdf, RULE, LEFT_W, size=SMALL_PT) * LINE + 1.5 + 5.5
-    return height + sum(_lines(pdf, risk, LEFT_W - 3) * LINE + 0.6 for risk in a.risks)
+def _verdict_height(pdf: FPDF) -> float:
+    """The verdict block: its heading, at most three lines of verdict, the rule."""
+    return 5.5 + 3 * LINE + 3 + 2 * LINE + 1.5
+
+
+def _risks_height(pdf: FPDF, a: Appraisal, width: float) -> float:
+    return 5.5 + sum(_lines(pdf, risk, width - 3) * LINE + 0.6 for risk in a.risks)
 
 
 def _verdict(pdf: FPDF, a: Appraisal, x: float, y: float) -> float:
@@ -184,36 +199,43 @@ def _verdict(pdf: FPDF, a: Appraisal, x: float, y: float) -> float:
     _font(pdf, SMALL_PT, colour=GREY)
     pdf.set_xy(x, y)
     pdf.multi_cell(LEFT_W, LINE, latin1(RULE), align="L")
-    y = pdf.get_y() + 1.5
+    return pdf.get_y() + 1.5
+
+
+def _risks(pdf: FPDF, a: Appraisal, x: float, y: float, width: float) -> float:
     _font(pdf, 10, "B")
     pdf.set_xy(x, y)
-    pdf.cell(LEFT_W, 5, f"Its risks ({latin1(a.chosen)})")
+    pdf.cell(width, 5, f"Its risks ({latin1(_fit(pdf, a.chosen, width - 20))})")
     y += 5.5
     _font(pdf, TEXT_PT)
     for risk in a.risks:
         pdf.set_xy(x, y)
         pdf.cell(3, LINE, "-")
         pdf.set_xy(x + 3, y)
-        pdf.multi_cell(LEFT_W - 3, LINE, latin1(risk), align="L")
+        pdf.multi_cell(width - 3, LINE, latin1(risk), align="L")
         y = pdf.get_y() + 0.6
     return y
 
 
-def _practices_table(pdf: FPDF, a: Appraisal, x: float, y: float) -> None:
-    _font(pdf, 10, "B")
-    pdf.set_xy(x, y)
-    pdf.cell(RIGHT_W, 5, "What each option means for each practice")
-    _font(pdf, SMALL_PT, colour=GREY)
-    pdf.set_xy(x, y + 5)
-    pdf.multi_cell(
-        RIGHT_W, LINE, latin1(f"With the federation minus all in-house, £ a year and £ a partner. {a.practices_note}"), align="L"
-    )
-    y = pdf.get_y() + 1
+def _practices_table(pdf: FPDF, a: Appraisal, x: float, y: float, bottom: float) -> float:
+    """The practices, as many as fit above ``bottom``; returns where the table ends."""
     _font(pdf, SMALL_PT)
     longest = max((pdf.get_string_width(latin1(line.name)) for line in a.practices), default=20.0) + 1.5
     name_w = max(30.0, min(longest, RIGHT_W - PAIR_LEAST_W * len(a.options)))  # names whole where the figures leave room
     pair_w = (RIGHT_W - name_w) / len(a.options)
     header_lines = max(_lines(pdf, o.name, pair_w - 1, "B") for o in a.options)
+    intro = "With the federation minus all in-house, £ a year and £ a partner."
+    longest_note = a.practice_lines(1)[1]  # the longer wording, to size the header before choosing
+    header_h = 5 + _lines(pdf, f"{intro} {longest_note}", RIGHT_W, size=SMALL_PT) * LINE + 1 + 1.8 + header_lines * LINE + LINE + 0.5
+    room = bottom - y - header_h
+    lines, note = a.practice_lines(min(MAX_PRACTICE_LINES, max(3, int(room / ROW_LEAST_MM))))
+    _font(pdf, 10, "B")
+    pdf.set_xy(x, y)
+    pdf.cell(RIGHT_W, 5, "What each option means for each practice")
+    _font(pdf, SMALL_PT, colour=GREY)
+    pdf.set_xy(x, y + 5)
+    pdf.multi_cell(RIGHT_W, LINE, latin1(f"{intro} {note}"), align="L")
+    y = pdf.get_y() + 1
     for i, option in enumerate(a.options):
         cx = x + name_w + i * pair_w
         pdf.set_fill_color(*_rgb(option.colour))
@@ -230,9 +252,8 @@ def _practices_table(pdf: FPDF, a: Appraisal, x: float, y: float) -> None:
         pdf.cell(pair_w / 2, LINE, "a year", align="R")
         pdf.cell(pair_w / 2, LINE, "a partner", align="R")
     y += LINE + 0.5
-    room = PAGE_H - MARGIN - 10 - y
-    row_h = min(LINE + 0.3, room / max(len(a.practices), 1))
-    for n, line in enumerate(a.practices):
+    row_h = max(ROW_LEAST_MM, min(LINE + 0.3, (bottom - y) / max(len(lines), 1)))
+    for n, line in enumerate(lines):
         if n % 2 == 0:
             pdf.set_fill_color(244, 246, 247)
             pdf.rect(x, y, RIGHT_W, row_h, style="F")
@@ -245,6 +266,7 @@ def _practices_table(pdf: FPDF, a: Appraisal, x: float, y: float) -> None:
             pdf.cell(pair_w / 2, row_h, latin1(gbp(difference, signed=True)), align="R")
             pdf.cell(pair_w / 2, row_h, latin1(gbp(per_partner, signed=True)), align="R")
         y += row_h
+    return y
 
 
 def _footer(pdf: FPDF) -> None:

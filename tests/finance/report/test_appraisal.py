@@ -12,9 +12,9 @@ import pytest
 
 from finance.analysis.compare import compare
 from finance.model.scenario import Scenario
-from finance.report import appraisal as appraisal_module
 from finance.report.appraisal import RULE, appraise
 from finance.report.appraisal_html import appraisal_html
+from finance.report.appraisal_pdf import RIGHT_X
 from finance.report.charts import LOSS, NHS_BLUE, OPTION_COLOURS
 from finance.report.pack import appraisal_files
 
@@ -49,7 +49,7 @@ def test_the_verdict_and_risks_of_the_worked_example(worked):
     assert lines["Practice A"].per_partner_gbp == pytest.approx((-250, 0))
     assert lines["Practice B"].difference_gbp == pytest.approx((0, 500))
     assert lines["Practice B"].per_partner_gbp == pytest.approx((0, 250))
-    assert result.practices_note == "All 3 practices, by name."
+    assert result.practice_lines()[1] == "All 3 practices, by name."
     assert [o.colour for o in result.options] == list(OPTION_COLOURS[:2])
 
 
@@ -64,16 +64,36 @@ def test_when_no_option_covers_the_overheads_the_closest_is_named(worked):
     assert rational.risks[-1] == "Cascade: practices left in 2 rounds; each departure raises the costs of those who stay."
 
 
-def test_too_many_practices_for_a_page_shows_both_ends_and_adds_up_the_rest(worked, monkeypatch):
-    monkeypatch.setattr(appraisal_module, "MAX_PRACTICE_LINES", 2)
-    monkeypatch.setattr(appraisal_module, "EACH_END", 1)
+def test_too_many_practices_for_a_page_shows_both_ends_and_adds_up_the_rest(worked):
     result = appraise(compare(worked, [CATALOGUE, FEE_5]), worked.dataset)
-    # Under the base (10%): B 0 and C 0 gain most (B first, by code), A loses £1,000; C is the one in between.
-    assert [line.name for line in result.practices] == ["Practice B", "1 other practice added up", "Practice A"]
-    assert result.practices[1].difference_gbp == pytest.approx((0, 500))
-    assert result.practices[1].per_partner_gbp == pytest.approx((0, 250))
-    assert result.practices_note.startswith("3 practices are too many for a page: the 1 gaining most and the 1 losing most under")
-    assert result.practices_note.endswith("The workbook lists every practice.")
+    lines, note = result.practice_lines(max_lines=2)
+    # Under the base (10%): B and C gain nothing (B first, by name), A loses £1,000; C is the one in between.
+    assert [line.name for line in lines] == ["Practice B", "1 other practice added up", "Practice A"]
+    assert lines[1].difference_gbp == pytest.approx((0, 500))
+    assert lines[1].per_partner_gbp == pytest.approx((0, 250))
+    assert note == (
+        "3 practices are too many for a page: the 1 gaining most and the 1 losing most under At catalogue fees, "
+        "and the other 1 added up. The workbook lists every practice."
+    )
+
+
+def test_four_options_with_long_descriptions_still_fit_one_page(sample):
+    long = "Every member uses every service the federation offers, at the fees in the catalogue, with no change to costs"
+    options = [
+        ("A: the federation runs everything at the catalogue fees", Scenario(), long),
+        ("B: practices choose", Scenario(participation="rational", opt_out_tolerance_gbp=500), long),
+        ("C: hybrid at 6%", Scenario(management_fee_pct=6, participation="rational"), long),
+        ("D: overheads cut 20%, fee 8%", Scenario(management_fee_pct=8, overhead_change_pct=-20), long),
+    ]
+    pdf, _ = appraisal_files(compare(sample, options), sample.dataset, generated_at=WHEN)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) == 1
+        page = document.pages[0]
+        assert min(upright_sizes(page)) >= 8.0
+        footer = min(c["top"] for c in page.chars if c["text"] == "I" and c["top"] > page.height * 0.9)  # "Indicative only"
+        assert max(c["bottom"] for c in page.chars if c["top"] < footer - 1) < footer, "the content runs into the footer"
+        text = page.extract_text()
+    assert "Its risks" in text and "30 practices are too many for a page" in text
 
 
 def test_the_pdf_is_one_a4_page_of_extractable_text_at_8_pt_or_more(sample):
@@ -85,12 +105,13 @@ def test_the_pdf_is_one_a4_page_of_extractable_text_at_8_pt_or_more(sample):
         page = document.pages[0]
         assert (page.width, page.height) == pytest.approx(A4_LANDSCAPE, abs=0.5)
         text = page.extract_text()
+        left = page.crop((0, 0, RIGHT_X / 25.4 * 72 - 2, page.height)).extract_text()  # the left column alone
         assert min(upright_sizes(page)) >= 8.0
         assert all(c["x1"] <= page.width - 5 and c["bottom"] <= page.height - 5 for c in page.chars), "text runs off the page"
     assert "Options appraisal: West Essex GP Federation" in text
     for name in ("At catalogue fees", "Practices choose", "Hybrid 6%", "Abridge Surgery", "The Ross Practice", "The federation's verdict"):
         assert name in text
-    assert "At catalogue fees: the federation covers its overheads with a surplus of £9,973 a year" in text.replace("\n", " ")
+    assert "At catalogue fees: the federation covers its overheads with a surplus of £9,973 a year" in left.replace("\n", " ")
     assert "All 30 practices, by name." in text
     assert "+£7,761" in text  # Abridge Surgery at catalogue fees, with the federation minus all in-house (test_workbook's engine figure)
 
