@@ -24,8 +24,8 @@ WIDTH_CM = 18.0
 
 
 def write_charts(sheet: Worksheet, comparison: Comparison, cells: dict[str, OptionCells], order: list[str], info: PrintInfo) -> None:
-    write_title(sheet, "Each practice under each option: with the federation minus all in-house (£ per year)")
-    put(sheet, 2, 1, "Blue: better off with the federation; vermilion: worse off. Each chart reads its option's sheet.")
+    write_title(sheet, "Each practice: with the federation minus all in-house")
+    put(sheet, 2, 1, "£ per year. Blue: better off with the federation; vermilion: worse off. Each chart reads its option's sheet.")
     sheet.column_dimensions["A"].width = 84  # as wide as a portrait page
     row = 4
     count = len(order)

@@ -53,10 +53,17 @@ CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that Excel reads £ and
 
 
 def board_pack_xlsx(
-    model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None, *, federation: str = ""
+    model: Model,
+    options: Sequence[OptionLike],
+    base: str | None = None,
+    dataset: Dataset | None = None,
+    *,
+    federation: str = "",
+    extra_sheets: Sequence[ExtraSheet] = (),
 ) -> bytes:
     """The board pack workbook: contents, summary, a sheet per option, practices side by side, charts, assumptions, catalogue."""
-    return comparison_workbook(compare(model, options, base), dataset or model.dataset, federation=federation)
+    comparison = compare(model, options, base)
+    return comparison_workbook(comparison, dataset or model.dataset, federation=federation, extra_sheets=extra_sheets)
 
 
 def report_html(

@@ -106,7 +106,7 @@ def comparison_workbook(
     about = {
         "Summary": "The options side by side: fee income, overheads, surplus and the change against the base, in a sentence and a chart",
         **{
-            t: f"Option '{excel_text(o.name)}': the federation, each service and each practice, with a chart"
+            t: f"Option '{o.name}': the federation, each service and each practice, with a chart"
             for t, o in zip(titles, comparison.options, strict=True)
         },
         "Practices": "Each practice's result with the federation under every option, and the change against the base",
@@ -159,6 +159,10 @@ def _contents(
     write_title(sheet, f"Board pack: {info.federation}")
     put(sheet, 2, 1, f"Options for the board, {info.date}. {len(comparison.options)} options against {comparison.base}.")
     put(sheet, 3, 1, f"Data: {dataset.summary_line()}; fingerprint {dataset.fingerprint}")
+    for row in (2, 3):  # across both columns, wrapped: text running past them would widen the printed page
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        sheet.cell(row=row, column=1).alignment = WRAP
+        sheet.row_dimensions[row].height = 30
     sheet.cell(row=5, column=1, value="Sheet").font = BOLD
     sheet.cell(row=5, column=2, value="What it holds").font = BOLD
     row = 5
@@ -170,7 +174,7 @@ def _contents(
         cell = sheet.cell(row=row, column=1)
         # An internal link (a location in this workbook, never an address outside it).
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{ref(target, 1, 1)}", display=target.title)
-        cell.font = LINK_FONT
+        cell.font, cell.alignment = LINK_FONT, WRAP
         put(sheet, row, 2, about.get(target.title, ""))
     sheet.column_dimensions["A"].width = text_width([w.title for w in workbook.worksheets], least=16, most=34)
     sheet.column_dimensions["B"].width = 80
@@ -221,6 +225,6 @@ def _practices_sheet(sheet: Worksheet, comparison: Comparison, cells: dict[str, 
     for column in place.values():
         put_formula(sheet, total, column, f"=SUM({span(column, first, last)})", MONEY)
     style_total(sheet, total, 1, max(place.values()))
-    fit_rows(sheet, first, total)
+    fit_rows(sheet, header, total)
     sheet.freeze_panes = "B5"
     set_up_page(sheet, info, landscape=True, title_rows=(header, header))
