@@ -38,13 +38,15 @@ TOTAL_FILL = PatternFill("solid", fgColor="E8EDEE")
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color=NHS_BLUE)
 BOLD = Font(name=FONT, size=FONT_PT, bold=True)
 LINK_FONT = Font(name=FONT, size=FONT_PT, color="005EB8", underline="single")
-WRAP = Alignment(wrap_text=True, vertical="top")
+# Wrapped text keeps Excel's bottom alignment, so that a row's figures sit on its text's last line
+# with no alignment set on every figure (which would slow a 6,500-practice pack by a third).
+WRAP = Alignment(wrap_text=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 MONEY, PENCE, PCT, INT, NUM, TEXT = "money", "pence", "pct", "int", "num", "text"
 PCT_FORMAT = "0.0%"
 FORMATS = {MONEY: MONEY_EXCEL_FORMAT, PENCE: '"£"#,##0.00;-"£"#,##0.00', PCT: PCT_FORMAT, INT: "#,##0", NUM: "#,##0.0"}
 # Default widths (Excel character units) of a column of each kind: wide enough for -£12,345,678.
 WIDTHS = {MONEY: 11.0, PENCE: 9.0, PCT: 8.0, INT: 8.0, NUM: 9.0, TEXT: 14.0}
-TOP = Alignment(vertical="top")
 LINE_HEIGHT_PT = 15.0
 
 
@@ -95,7 +97,6 @@ def put(sheet: Worksheet, row: int, column: int, value: object, kind: str = TEXT
     if hasattr(value, "item"):
         value = value.item()
     cell.value = value
-    cell.alignment = TOP
     if kind in FORMATS and isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.number_format = FORMATS[kind]
 
@@ -106,7 +107,6 @@ def put_formula(sheet: Worksheet, row: int, column: int, formula: str, kind: str
         raise ValueError(f"not a formula: {formula!r}")
     cell = sheet.cell(row=row, column=column)
     cell.value = formula
-    cell.alignment = TOP
     if kind in FORMATS:
         cell.number_format = FORMATS[kind]
 
@@ -123,7 +123,7 @@ def write_header(sheet: Worksheet, row: int, column: int, text: str) -> None:
     put(sheet, row, column, text)
     cell = sheet.cell(row=row, column=column)
     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    cell.alignment = WRAP
+    cell.alignment = HEADER_ALIGNMENT
     longest = max((len(word) for word in str(text).split()), default=0)
     want_width(sheet, column, 1.1 * longest + 1)
 
@@ -144,7 +144,8 @@ def write_table(sheet: Worksheet, row: int, frame: pd.DataFrame, columns: Sequen
     for r, record in enumerate(frame[keys].itertuples(index=False), start=row + 1):
         for place, column, value in zip(places, columns, record, strict=True):
             put(sheet, r, place, value, column.kind)
-            sheet.cell(row=r, column=place).alignment = WRAP if column.wrap else TOP
+            if column.wrap:
+                sheet.cell(row=r, column=place).alignment = WRAP
     return row + len(frame)
 
 
