@@ -87,8 +87,9 @@ def test_charts_below_tables_and_every_practice_labelled(pack):
     for chart in charts:
         assert chart.x_axis.tickLblSkip == 1
         assert chart.anchor._from.col == 0
-        categories = chart.series[0].cat.strRef.f
-        assert categories.endswith("$A$36") or ":$A$" in categories
+        categories = chart.series[0].cat.strRef.f  # 'Option'!$A$first:$A$last: all 30 practices, by name
+        first, last = (int(part.rsplit("$", 1)[1]) for part in categories.split("!")[1].split(":"))
+        assert last - first + 1 == 30
     rows = sorted(c.anchor._from.row for c in charts)
     assert [b.id for b in pack["Charts"].row_breaks.brk] == rows[1:]  # each chart after the first starts a page
 
@@ -319,3 +320,20 @@ def test_text_from_uploads_is_never_a_formula(hostile):
     assert '\'=HYPERLINK("http://x","y")' in seen  # the practice named =HYPERLINK(...) stays text
     assert "'-North PCN" in seen and "'=evil.xlsx" in seen and "'@SUM(1+1)" in seen
     assert workbook["Summary"]["A1"].value == 'Options for the board: =HYPERLINK("http://x")'  # text, and not at the start
+
+
+def test_a_subscription_the_model_may_add_is_shown_and_summed(sample, tmp_path):
+    """Issue 11 adds each practice's subscription_gbp: the option sheets show it and total it, and the difference still follows."""
+    comparison = compare(sample, OPTIONS[:2])
+    for results in comparison.results:
+        results.practices["subscription_gbp"] = results.practices["list_size"] * 0.5  # £0.50 a patient
+    path = tmp_path / "pack.xlsx"
+    path.write_bytes(comparison_workbook(comparison, sample.dataset))
+    recalculated = Recalculated(path)
+    sheet = recalculated.workbook[TITLES[0]]
+    header = row_of(sheet, "Practice")
+    columns = headers(sheet, header)
+    assert columns["Subscription"] == columns["Result all in-house"] + 1
+    total = table_rows(sheet, header).stop
+    assert recalculated.value(TITLES[0], total, columns["Subscription"]) == pytest.approx(0.5 * sample.dataset.practices["list_size"].sum())
+    assert printed_font_pt(sheet, True) >= LEAST_FONT_PT
