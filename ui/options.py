@@ -172,7 +172,7 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
     if with_current:
         taken = {n.casefold() for n in names}
         current = next(f"{CURRENT}{suffix}" for suffix in ("", " 2", " 3", " 4", " 5") if f"{CURRENT}{suffix}".casefold() not in taken)
-        options.insert(0, Option(current, scenario, "The what-if sidebar as it is now"))
+        options.insert(0, Option(current, scenario, f"The sidebar as it is now: {scenario.describe()}"))
     if len(options) < 2:
         st.info("Choose at least two options: save the sidebar's scenario above (move the sliders, save again) and pick them here.")
         return None
@@ -221,7 +221,9 @@ def comparison_tables(comparison: Comparison) -> None:
 
 def board_pack(comparison: Comparison) -> None:
     """Make the pack on request (a workbook takes a moment), then offer each file to download."""
-    federation = st.text_input("The federation's name (printed on every page)", key="pack_federation", placeholder="West Essex GP Federation")
+    federation = st.text_input(
+        "The federation's name (printed on every page)", key="pack_federation", placeholder="West Essex GP Federation"
+    )
     key = (
         *((o.name, o.description, o.scenario.to_json()) for o in comparison.options),
         comparison.base,
