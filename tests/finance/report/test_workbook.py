@@ -240,9 +240,8 @@ def test_assumptions_name_every_parameter_its_value_and_source(pack, sample):
     sheet = pack["Assumptions"]
     assert sheet.cell(row=4, column=2).value == "Source"
     rows = {row[0].value: [c.value for c in row[1:5]] for row in sheet.iter_rows(min_row=5) if row[0].value}
-    assert rows["Participation"][1:] == ["all members use every service", "practices leave services that pay them less"] * 1 + [
-        "practices leave services that pay them less"
-    ]
+    leave = "practices leave services that pay them less"
+    assert rows["Participation"][1:] == ["all members use every service", leave, leave]
     assert rows["Participation"][0] == "The user: set in the option's scenario"
     assert rows["Opt-out tolerance"] == ["The user: set in the option's scenario", 0, 500, 0]
     assert rows["Activity change"] == ["Model default (MODEL.md): no change to the data", 0, 0, 0]
