@@ -138,7 +138,9 @@ def break_before_chart(
     # LibreOffice's header and footer take more of the page than Excel's: a chart fits only with room to spare.
     if used <= title_pt or (not always and used + height_cm / CM_PER_PT <= page_pt * 0.8):
         return False
-    sheet.row_breaks.append(Break(id=row - 1))  # above ``row`` (a break's id is the 0-based row below it)
+    # One row above ``row`` (a break's id is the 0-based row below it): a chart starting right at the break
+    # printed a sliver of its frame on the page before in LibreOffice.
+    sheet.row_breaks.append(Break(id=row - 2))
     return True
 
 

@@ -91,7 +91,7 @@ def test_charts_below_tables_and_every_practice_labelled(pack):
         first, last = (int(part.rsplit("$", 1)[1]) for part in categories.split("!")[1].split(":"))
         assert last - first + 1 == 30
     rows = sorted(c.anchor._from.row for c in charts)
-    assert [b.id for b in pack["Charts"].row_breaks.brk] == rows[1:]  # each chart after the first starts a page
+    assert [b.id for b in pack["Charts"].row_breaks.brk] == [r - 1 for r in rows[1:]]  # each chart after the first starts a page
 
 
 def test_summary_names_the_federation_the_options_and_the_data(pack, sample):
