@@ -343,3 +343,25 @@ def test_the_address_follows_a_slider_moved_on_the_options_page(sample_dataset):
     assert json.loads(at.query_params["scenario"]) == changes
     assert at.query_params["data"] == sample_dataset.fingerprint[:12]
     assert Scenario.from_json(at.query_params["scenario"]) == at.session_state["scenario"]
+
+
+def test_the_sidebars_scenario_joins_the_pack_only_when_ticked(store, sample_dataset, monkeypatch, tmp_path):
+    """Opened with nothing saved, then two options saved: the pack holds those two, and the sidebar's only once ticked."""
+    served = capture_downloads(monkeypatch)
+    at = open_app("Options")
+    assert at.checkbox(key="compare_current").value is False
+    save_with_form(at, "Option A")
+    at.slider(key="overhead_change").set_value(10).run()
+    save_with_form(at, "Option B")
+    text_input(at, "The federation's name (printed on every page)").input("West Essex GP Federation").run()
+    button(at, "Prepare the board pack").click().run()
+    assert_ok(at)
+    path = tmp_path / "pack.xlsx"
+    path.write_bytes(downloaded(at, served, "Board pack (.xlsx)"))
+    assert list(summary_surplus(path)) == ["Option A", "Option B"]
+    assert openpyxl.load_workbook(path)["Summary"]["A1"].value == "Options for the board: West Essex GP Federation"
+
+    at.checkbox(key="compare_current").check().run()
+    button(at, "Prepare the board pack").click().run()
+    path.write_bytes(downloaded(at, served, "Board pack (.xlsx)"))
+    assert list(summary_surplus(path)) == [CURRENT, "Option A", "Option B"]
