@@ -31,7 +31,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="write the board pack (xlsx) comparing scenario files, without the app")
     _add_files(export)
     export.add_argument(
-        "--scenario", action="append", default=[], metavar="S.json", help="a scenario file; one option each, named after the file (repeat)"
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="S.json",
+        help='a scenario file, one option each (repeat); named by --name, its "name" key, or the file',
     )
     export.add_argument(
         "--name", action="append", default=[], metavar="NAME", help="the option's name: the first for the first --scenario, ..."
