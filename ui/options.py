@@ -15,7 +15,7 @@ from finance.analysis.compare import Comparison, Option, compare
 from finance.errors import FinanceError
 from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
-from finance.report.pack import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
+from finance.report.pack import appraisal_files, chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
 from ui import confirm, session_keeper, sidebar, state
 from ui.components import money_table
@@ -200,7 +200,8 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
         st.session_state["compare_options"] = names[:3]
     elif any(n not in names for n in st.session_state["compare_options"]):
         st.session_state["compare_options"] = [n for n in st.session_state["compare_options"] if n in names]
-    with_current = st.checkbox("Include the scenario in the sidebar", value=not names, key="compare_current")
+    # Never ticked for the user: the sidebar's scenario joins the comparison (and the board pack) only when chosen.
+    with_current = st.checkbox("Include the scenario in the sidebar", value=False, key="compare_current")
     # The picker's label and limit stay fixed: changing either would make it a new widget and lose the choice.
     picked = st.multiselect("Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options")
     if with_current and len(picked) == MAX_OPTIONS:
@@ -212,7 +213,7 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
     if with_current:
         taken = {n.casefold() for n in names}
         current = next(f"{CURRENT}{suffix}" for suffix in ("", " 2", " 3", " 4", " 5") if f"{CURRENT}{suffix}".casefold() not in taken)
-        options.insert(0, Option(current, scenario, "The what-if sidebar as it is now"))
+        options.insert(0, Option(current, scenario, f"The sidebar as it is now: {scenario.describe()}"))
     if len(options) < 2:
         st.info("Choose at least two options: save the sidebar's scenario above (move the sliders, save again) and pick them here.")
         return None
@@ -262,31 +263,46 @@ def comparison_tables(comparison: Comparison) -> None:
 
 def board_pack(comparison: Comparison) -> None:
     """Make the pack on request (a workbook takes a moment), then offer each file to download."""
-    key = (*((o.name, o.scenario.to_json()) for o in comparison.options), comparison.base, state.loaded().dataset.fingerprint)
+    federation = st.text_input(
+        "The federation's name (printed on every page)", key="pack_federation", placeholder="West Essex GP Federation"
+    )
+    key = (
+        *((o.name, o.description, o.scenario.to_json()) for o in comparison.options),
+        comparison.base,
+        state.loaded().dataset.fingerprint,
+        federation,
+    )
     if st.button("Prepare the board pack", type="primary", key="prepare_pack"):
-        with st.spinner("Writing the workbook, the CSV and the report…"):
+        with st.spinner("Writing the workbook, the appraisal, the CSV and the report…"):
             dataset = state.loaded().dataset
+            pdf, page = appraisal_files(comparison, dataset, federation=federation)
             st.session_state["board_pack"] = (
                 key,
                 {
-                    "xlsx": comparison_workbook(comparison, dataset),
+                    "xlsx": comparison_workbook(comparison, dataset, federation=federation),
+                    "pdf": pdf,
+                    "appraisal": page.encode("utf-8"),
                     "csv": options_csv(comparison),
-                    "html": comparison_html(comparison, dataset).encode("utf-8"),
+                    "html": comparison_html(comparison, dataset, federation=federation).encode("utf-8"),
                 },
             )
     ready = st.session_state.get("board_pack")
     if not ready or ready[0] != key:
         st.caption(
-            "The pack has a summary sheet, a sheet per option, the practices side by side and every assumption, with native Excel charts."
+            "The pack: a workbook that prints on A4 (summary, a sheet per option, the practices side by side, charts, every assumption "
+            "and its source, with live formulas), and a one-page options appraisal for the board as PDF and printable HTML."
         )
         return
     files = ready[1]
-    a, b, c, d = st.columns(4)
+    a, b, c = st.columns(3)
     a.download_button(
         "Board pack (.xlsx)", files["xlsx"], "board-pack.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    b.download_button("Result rows (.csv)", files["csv"], "options-results.csv", "text/csv")
-    c.download_button("Report with charts (.html)", files["html"], "options-report.html", "text/html")
+    b.download_button("Options appraisal (.pdf)", files["pdf"], "options-appraisal.pdf", "application/pdf")
+    c.download_button("Options appraisal (.html)", files["appraisal"], "options-appraisal.html", "text/html")
+    a, b, d = st.columns(3)
+    a.download_button("Result rows (.csv)", files["csv"], "options-results.csv", "text/csv")
+    b.download_button("Report with charts (.html)", files["html"], "options-report.html", "text/html")
     if images_available():
         if d.button("Make chart images (PNG and PDF)", key="make_images"):
             with st.spinner("Drawing the charts (a few seconds)…"):

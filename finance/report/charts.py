@@ -1,13 +1,15 @@
 """Plotly figures for the options report: a Comparison in, figures out (no Streamlit).
 
-NHS blue (#005EB8) is the primary colour; options after the first take the Okabe-Ito palette,
-which stays distinguishable for the common kinds of colour blindness. A loss is drawn in
-Okabe-Ito vermilion, never in red-against-green.
+Colours mean one thing each, on every chart and page of the pack: NHS blue (#005EB8) is a gain
+and Okabe-Ito vermilion a loss, never red-against-green; options take a categorical palette of
+their own (Okabe-Ito bluish green, reddish purple, NHS slate grey, yellow) that uses neither, so
+an option's colour is never read as better or worse. Bars are outlined, so the yellow shows on white.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
@@ -16,9 +18,12 @@ from finance.format import gbp, money_ticks
 
 NHS_BLUE = "#005EB8"
 LOSS = "#D55E00"  # Okabe-Ito vermilion
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-OPTION_COLOURS = (NHS_BLUE, "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+OUTLINE = "#212B32"
+# Options: never blue (a gain), vermilion or orange (a loss).
+OPTION_COLOURS = ("#009E73", "#CC79A7", "#4C6272", "#F0E442", "#000000")
 FONT = "Arial, Helvetica, sans-serif"
+PRACTICES_PER_PAGE = 26  # a printed A4 landscape page holds about 700 px of chart
+PRINT_ROW_PX = 20
 
 
 def option_colour(position: int) -> str:
@@ -53,9 +58,11 @@ def surplus_by_option(comparison: Comparison) -> go.Figure:
     return figure
 
 
-def practice_difference_by_option(comparison: Comparison) -> go.Figure:
-    """Each practice's result with the federation minus all in-house, one bar colour per option."""
+def practice_difference_by_option(comparison: Comparison, codes: Sequence[str] | None = None, *, title: str | None = None) -> go.Figure:
+    """Each practice's result with the federation minus all in-house, one bar colour per option (``codes``: only these practices)."""
     practices = comparison.practices
+    if codes is not None:
+        practices = practices[practices["practice_code"].isin(set(codes))]
     figure = go.Figure()
     for position, name in enumerate(comparison.names):
         mine = practices[practices["option"] == name]
@@ -65,7 +72,7 @@ def practice_difference_by_option(comparison: Comparison) -> go.Figure:
                 x=mine["difference_gbp"].tolist(),
                 name=label(name),
                 orientation="h",
-                marker_color=option_colour(position),
+                marker={"color": option_colour(position), "line": {"color": OUTLINE, "width": 0.5}},
                 customdata=[gbp(v, signed=True) for v in mine["difference_gbp"]],
                 hovertemplate="%{y}<br>" + label(name) + ": %{customdata}<extra></extra>",
             )
@@ -73,14 +80,30 @@ def practice_difference_by_option(comparison: Comparison) -> go.Figure:
     rows = practices["practice_code"].nunique()
     _layout(
         figure,
-        "Each practice: better or worse off with the federation, by option",
-        height=max(420, 140 + rows * 16 * len(comparison.names)),
+        title or "Each practice: better or worse off with the federation, by option",
+        height=max(420, 140 + rows * (16 * len(comparison.names) if codes is None else PRINT_ROW_PX)),
     )
     figure.update_layout(barmode="group", legend_title_text="Option", yaxis={"autorange": "reversed"})
     figure.update_xaxes(title_text="With the federation minus all in-house (£ per year)", **money_ticks(practices["difference_gbp"]))
     figure.update_yaxes(title_text="Practice")
     figure.add_vline(x=0, line_width=1, line_color="#425563")
     return figure
+
+
+def practice_pages(comparison: Comparison, per_page: int = PRACTICES_PER_PAGE) -> list[go.Figure]:
+    """The practice chart in pieces that each fit a printed A4 landscape page (every practice labelled)."""
+    codes = comparison.practices.drop_duplicates("practice_code")["practice_code"].tolist()
+    pieces = -(-len(codes) // per_page) or 1
+    size = -(-len(codes) // pieces) or 1
+    figures = []
+    for start in range(0, max(len(codes), 1), size):
+        part = f" ({start + 1} to {min(start + size, len(codes))} of {len(codes)})" if pieces > 1 else ""
+        figures.append(
+            practice_difference_by_option(
+                comparison, codes[start : start + size], title=f"Each practice{part}: better or worse off with the federation, by option"
+            )
+        )
+    return figures
 
 
 def report_figures(comparison: Comparison) -> dict[str, go.Figure]:

@@ -1,10 +1,11 @@
-"""What partners take home: the board pack (xlsx), the result rows (CSV), a standalone HTML report, chart images.
+"""What partners take home: the board pack (xlsx), the appraisal (PDF and HTML), the result rows (CSV), an HTML report, chart images.
 
-    board_pack_xlsx(model, options, base=None, dataset=None) -> bytes   # export_xlsx.py
-    report_html(model, options, base=None, dataset=None) -> str         # export_html.py
-    results_csv(results) -> bytes, options_csv(comparison) -> bytes     # here
-    chart_images(figures, fmt="png") -> dict[str, bytes]; images_available() -> bool   # export_images.py
-    chart_images_by_format(figures, ("png", "pdf")) -> {fmt: {name: bytes}}         # one browser for all
+    board_pack_xlsx(model, options, base=None, dataset=None, federation="") -> bytes   # xlsx.py
+    appraisal_files(comparison, dataset, federation="") -> (pdf bytes, html str)       # appraisal*.py
+    report_html(model, options, base=None, dataset=None, federation="") -> str         # html.py
+    results_csv(results) -> bytes, options_csv(comparison) -> bytes                    # here
+    chart_images(figures, fmt="png") -> dict[str, bytes]; images_available() -> bool   # images.py
+    chart_images_by_format(figures, ("png", "pdf")) -> {fmt: {name: bytes}}            # one browser for all
 
 ``options`` are as for ``finance.analysis.compare.compare``: (name, scenario) or (name, scenario,
 description) tuples, Options or SavedScenarios; ``base`` names the option the others are measured
@@ -15,18 +16,28 @@ Text from uploads is neutralised everywhere (finance/report/safe_text.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import pandas as pd
 
 from finance.analysis.compare import Comparison, OptionLike, compare
 from finance.ingest.dataset import Dataset
 from finance.model.engine import ROW_FIELDS, Model, Results
+from finance.report.appraisal import Appraisal, appraise
+from finance.report.appraisal_html import appraisal_html
+from finance.report.appraisal_pdf import appraisal_pdf
 from finance.report.html import comparison_html
 from finance.report.images import chart_images, chart_images_by_format, images_available
 from finance.report.safe_text import neutralise_frame
-from finance.report.xlsx import comparison_workbook
+from finance.report.xlsx import ExtraSheet, comparison_workbook
 
 __all__ = [
+    "Appraisal",
+    "ExtraSheet",
+    "appraisal_files",
+    "appraisal_html",
+    "appraisal_pdf",
+    "appraise",
     "board_pack_xlsx",
     "chart_images",
     "chart_images_by_format",
@@ -41,14 +52,33 @@ __all__ = [
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that Excel reads £ and accented names correctly
 
 
-def board_pack_xlsx(model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None) -> bytes:
-    """The board pack workbook: summary, a sheet per option, practices side by side, assumptions."""
-    return comparison_workbook(compare(model, options, base), dataset or model.dataset)
+def board_pack_xlsx(
+    model: Model,
+    options: Sequence[OptionLike],
+    base: str | None = None,
+    dataset: Dataset | None = None,
+    *,
+    federation: str = "",
+    extra_sheets: Sequence[ExtraSheet] = (),
+) -> bytes:
+    """The board pack workbook: contents, summary, a sheet per option, practices side by side, charts, assumptions, catalogue."""
+    comparison = compare(model, options, base)
+    return comparison_workbook(comparison, dataset or model.dataset, federation=federation, extra_sheets=extra_sheets)
 
 
-def report_html(model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None) -> str:
+def report_html(
+    model: Model, options: Sequence[OptionLike], base: str | None = None, dataset: Dataset | None = None, *, federation: str = ""
+) -> str:
     """A standalone HTML report with interactive charts; opens offline (plotly.js is inside it)."""
-    return comparison_html(compare(model, options, base), dataset or model.dataset)
+    return comparison_html(compare(model, options, base), dataset or model.dataset, federation=federation)
+
+
+def appraisal_files(
+    comparison: Comparison, dataset: Dataset, *, federation: str = "", generated_at: datetime | None = None
+) -> tuple[bytes, str]:
+    """The one-page options appraisal as a PDF and as printable HTML (the same content)."""
+    appraisal = appraise(comparison, dataset, federation=federation, generated_at=generated_at)
+    return appraisal_pdf(appraisal), appraisal_html(appraisal)
 
 
 def results_csv(results: Results) -> bytes:

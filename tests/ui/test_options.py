@@ -21,6 +21,7 @@ from finance.format import gbp, pct
 from finance.model.scenario import Scenario
 from finance.report.xlsx import sheet_titles
 from finance.store.scenarios import ScenarioStore
+from tests.finance.report.workbook_reading import summary_surplus
 from tests.ui.apptest import (
     TIMEOUT,
     assert_ok,
@@ -42,7 +43,13 @@ from ui.options import CURRENT
 OVERHEADS_UP_FEE_6 = Scenario(overhead_change_pct=10.0, management_fee_pct=6.0)
 OVERHEADS_DOWN = Scenario(overhead_change_pct=-10.0)
 RATIONAL = Scenario(participation="rational", opt_out_tolerance_gbp=500.0)
-PACK_FILES = ("Board pack (.xlsx)", "Result rows (.csv)", "Report with charts (.html)")
+PACK_FILES = (
+    "Board pack (.xlsx)",
+    "Options appraisal (.pdf)",
+    "Options appraisal (.html)",
+    "Result rows (.csv)",
+    "Report with charts (.html)",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -277,7 +284,7 @@ def test_the_comparison_shows_the_engines_figures_against_the_chosen_base(store,
     assert variances[CURRENT] != variances["Option B"]
 
 
-def test_the_board_pack_downloads_a_workbook_with_the_engines_figures(store, sample_dataset, sample_model, monkeypatch):
+def test_the_board_pack_downloads_a_workbook_with_the_engines_figures(store, sample_dataset, sample_model, monkeypatch, tmp_path):
     served = capture_downloads(monkeypatch)
     store.save("Option A", OVERHEADS_UP_FEE_6, "overheads up, one fee", sample_dataset)
     store.save("Option B", OVERHEADS_DOWN, "overheads down", sample_dataset)
@@ -289,16 +296,16 @@ def test_the_board_pack_downloads_a_workbook_with_the_engines_figures(store, sam
     assert [b.label for b in at.download_button] == list(PACK_FILES)
 
     comparison = compare(sample_model, [("Option A", OVERHEADS_UP_FEE_6), ("Option B", OVERHEADS_DOWN)])
-    workbook = openpyxl.load_workbook(io.BytesIO(downloaded(at, served, "Board pack (.xlsx)")), read_only=True)
+    path = tmp_path / "board-pack.xlsx"
+    path.write_bytes(downloaded(at, served, "Board pack (.xlsx)"))
+    workbook = openpyxl.load_workbook(path, read_only=True)
     titles = sheet_titles(comparison.names)
-    assert workbook.sheetnames == ["Summary", *titles, "Practices", "Assumptions"]
-    rows = list(workbook["Summary"].iter_rows(values_only=True))
-    header = next(i for i, row in enumerate(rows) if "Federation surplus" in row)
-    surplus = rows[header].index("Federation surplus")
-    shown = {row[0]: row[surplus] for row in rows[header + 1 : header + 1 + len(comparison.names)]}
-    assert shown == pytest.approx(dict(zip(comparison.headline["option"], comparison.headline["surplus_gbp"], strict=True)))
+    assert workbook.sheetnames == ["Contents", "Summary", *titles, "Practices", "Charts", "Assumptions", "Catalogue"]
+    assert summary_surplus(path) == pytest.approx(dict(zip(comparison.headline["option"], comparison.headline["surplus_gbp"], strict=True)))
     for name, title in zip(comparison.names, titles, strict=True):
         assert workbook[title]["A1"].value == name
+    assert downloaded(at, served, "Options appraisal (.pdf)").startswith(b"%PDF")
+    assert "Options appraisal" in downloaded(at, served, "Options appraisal (.html)").decode("utf-8")
 
     csv = pd.read_csv(io.BytesIO(downloaded(at, served, "Result rows (.csv)")), encoding="utf-8-sig")
     assert list(csv["option"].unique()) == comparison.names
@@ -352,3 +359,25 @@ def test_the_address_follows_a_slider_moved_on_the_options_page(sample_dataset):
     assert json.loads(at.query_params["scenario"]) == changes
     assert at.query_params["data"] == sample_dataset.fingerprint[:12]
     assert Scenario.from_json(at.query_params["scenario"]) == at.session_state["scenario"]
+
+
+def test_the_sidebars_scenario_joins_the_pack_only_when_ticked(store, sample_dataset, monkeypatch, tmp_path):
+    """Opened with nothing saved, then two options saved: the pack holds those two, and the sidebar's only once ticked."""
+    served = capture_downloads(monkeypatch)
+    at = open_app("Options")
+    assert at.checkbox(key="compare_current").value is False
+    save_with_form(at, "Option A")
+    at.slider(key="overhead_change").set_value(10).run()
+    save_with_form(at, "Option B")
+    text_input(at, "The federation's name (printed on every page)").input("West Essex GP Federation").run()
+    button(at, "Prepare the board pack").click().run()
+    assert_ok(at)
+    path = tmp_path / "pack.xlsx"
+    path.write_bytes(downloaded(at, served, "Board pack (.xlsx)"))
+    assert list(summary_surplus(path)) == ["Option A", "Option B"]
+    assert openpyxl.load_workbook(path)["Summary"]["A1"].value == "Options for the board: West Essex GP Federation"
+
+    at.checkbox(key="compare_current").check().run()
+    button(at, "Prepare the board pack").click().run()
+    path.write_bytes(downloaded(at, served, "Board pack (.xlsx)"))
+    assert list(summary_surplus(path)) == [CURRENT, "Option A", "Option B"]

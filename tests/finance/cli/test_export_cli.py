@@ -13,6 +13,7 @@ import pytest
 
 from finance.cli.main import main
 from tests.conftest import ROOT, WORKED_EXAMPLE
+from tests.finance.report.workbook_reading import row_of, summary_surplus
 
 FILES = [str(p) for p in sorted(WORKED_EXAMPLE.glob("*.csv"))]
 
@@ -26,19 +27,14 @@ def scenario_files(tmp_path):
     return [str(fee), str(rational)]
 
 
-def summary_surplus(path) -> dict[str, float]:
-    sheet = openpyxl.load_workbook(path)["Summary"]
-    return {
-        row[0].value: row[2].value for row in sheet.iter_rows(min_row=6, max_row=sheet.max_row) if row[0].value and row[2].value is not None
-    }
-
-
 def test_end_to_end_with_two_scenario_files(tmp_path, scenario_files):
     out, out_csv, out_html = tmp_path / "pack.xlsx", tmp_path / "rows.csv", tmp_path / "report.html"
+    out_pdf, out_page = tmp_path / "appraisal.pdf", tmp_path / "appraisal.html"
     fee, rational = scenario_files
-    command = ["export", *FILES, "--scenario", fee, "--scenario", rational, "--base", "rational"]
+    command = ["export", *FILES, "--scenario", fee, "--scenario", rational, "--base", "rational", "--federation", "Example Federation"]
+    outputs = ["--out", str(out), "--csv", str(out_csv), "--html", str(out_html), "--pdf", str(out_pdf), "--appraisal-html", str(out_page)]
     done = subprocess.run(
-        [sys.executable, "-m", "finance", *command, "--out", str(out), "--csv", str(out_csv), "--html", str(out_html)],
+        [sys.executable, "-m", "finance", *command, *outputs],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -49,17 +45,53 @@ def test_end_to_end_with_two_scenario_files(tmp_path, scenario_files):
         f"Wrote {out}",
         f"Wrote {out_csv}",
         f"Wrote {out_html}",
+        f"Wrote {out_pdf}",
+        f"Wrote {out_page}",
         "2 options against rational:",
         "  fee_5pct: the federation makes a loss of £1,000 with 2 of 3 practices better off (£2,000 more than rational).",
         "  rational: the federation makes a loss of £3,000 with 0 of 3 practices better off.",
     ]
     workbook = openpyxl.load_workbook(out)
-    assert workbook.sheetnames == ["Summary", "fee_5pct", "rational", "Practices", "Assumptions"]
+    assert workbook.sheetnames == ["Contents", "Summary", "fee_5pct", "rational", "Practices", "Charts", "Assumptions", "Catalogue"]
+    assert workbook["Summary"]["A1"].value == "Options for the board: Example Federation"
+    assert workbook["fee_5pct"].oddHeader.left.text == "Example Federation"
     surplus = summary_surplus(out)
     assert surplus["fee_5pct"] == pytest.approx(-1_000) and surplus["rational"] == pytest.approx(-3_000)
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8-sig"))))
     assert {r["option"] for r in rows} == {"fee_5pct", "rational"} and len(rows) == 6
     assert "Plotly.newPlot" in out_html.read_text(encoding="utf-8")
+    assert out_pdf.read_bytes().startswith(b"%PDF")
+    page = out_page.read_text(encoding="utf-8")
+    assert "Options appraisal: Example Federation" in page
+    assert "No option covers the federation&#x27;s overheads. fee_5pct comes closest: £1,000 a year short" in page
+
+
+def test_names_and_descriptions_from_the_command_line_or_the_scenario_file(tmp_path):
+    inside = tmp_path / "b.json"
+    inside.write_text(
+        json.dumps({"name": "B: practices choose", "description": "Each practice keeps what pays", "participation": "rational"})
+    )
+    plain = tmp_path / "a.json"
+    plain.write_text(json.dumps({"management_fee_pct": 5}))
+    out = tmp_path / "pack.xlsx"
+    args = ["export", *FILES, "--scenario", str(plain), "--name", "A: one fee of 5%", "--description", "One fee for all"]
+    assert main([*args, "--scenario", str(inside), "--out", str(out)]) == 0
+    summary = openpyxl.load_workbook(out)["Summary"]
+    header = row_of(summary, "Option")
+    shown = [(summary.cell(row=r, column=1).value, summary.cell(row=r, column=2).value) for r in (header + 1, header + 2)]
+    assert shown == [("A: one fee of 5%", "One fee for all"), ("B: practices choose", "Each practice keeps what pays")]
+    assert summary_surplus(out) == {"A: one fee of 5%": pytest.approx(-1_000), "B: practices choose": pytest.approx(-3_000)}
+
+
+def test_labels_that_are_not_text_or_too_many_names(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"name": 5, "participation": "rational"}))
+    assert main(["export", *FILES, "--scenario", str(bad), "--out", str(tmp_path / "p.xlsx")]) == 1
+    assert capsys.readouterr().err.strip() == "bad.json: name must be text, not 5"
+    good = tmp_path / "good.json"
+    good.write_text("{}")
+    assert main(["export", *FILES, "--scenario", str(good), "--name", "A", "--name", "B", "--out", str(tmp_path / "p.xlsx")]) == 1
+    assert "2 --name for 1 --scenario: give one --name for each scenario, in the same order" in capsys.readouterr().err
 
 
 def test_without_scenarios_one_option_of_the_data_as_it_is(tmp_path, capsys):
