@@ -241,7 +241,13 @@ class _Table:
                 totals = difference.sum(axis=1)
                 fee_total = float(self.grid[others].sum())
                 keys = [
-                    _key(float(income[k]), int(better[k]), float(totals[k]), max(top_other, float(self.grid[k])), fee_total + float(self.grid[k]))
+                    _key(
+                        float(income[k]),
+                        int(better[k]),
+                        float(totals[k]),
+                        max(top_other, float(self.grid[k])),
+                        fee_total + float(self.grid[k]),
+                    )
                     for k in range(len(self.grid))
                 ]
                 k_best = max(range(len(self.grid)), key=lambda k: (keys[k], -k))
@@ -286,7 +292,9 @@ def _engine_table(model: Model, scenario: Scenario, services: list[str], grid: n
 def _fast_table(model: Model, scenario: Scenario, services: list[str], grid: np.ndarray) -> _Table | None:
     """The table from the scenario's lines with participation worked in numpy (as finance.analysis.sweep does);
     None when its figures do not match the engine's at the lowest and the highest fee."""
-    low, high = model.run_many([with_fees(scenario, dict.fromkeys(services, float(grid[0]))), with_fees(scenario, dict.fromkeys(services, float(grid[-1])))])
+    low, high = model.run_many(
+        [with_fees(scenario, dict.fromkeys(services, float(grid[0]))), with_fees(scenario, dict.fromkeys(services, float(grid[-1])))]
+    )
     lines = model.lines(with_fees(scenario, dict.fromkeys(services, 0.0)))
     pair_services = sorted(low.rows["service"].astype(str).unique())
     pair_practices = sorted(low.rows["practice_code"].astype(str).unique())
@@ -318,7 +326,9 @@ def _fast_table(model: Model, scenario: Scenario, services: list[str], grid: np.
     return table
 
 
-def _fast_service(lines: pd.DataFrame, practice_map: np.ndarray, grid: np.ndarray, rational: bool, slack: float, income_out, gain_out) -> None:
+def _fast_service(
+    lines: pd.DataFrame, practice_map: np.ndarray, grid: np.ndarray, rational: bool, slack: float, income_out, gain_out
+) -> None:
     """One service's fee income and practice gains at each grid fee; under "rational" the practices
     that stay at one fee start the next (a higher fee only makes practices leave)."""
     units = lines["units"].to_numpy(float)

@@ -74,7 +74,9 @@ def parse_ranges(data: object, base: Scenario | None = None, where: str = "range
     """Ranges from a JSON object, checked strictly: one problem a line, all of them at once."""
     base = base or Scenario()
     if not isinstance(data, Mapping):
-        raise ScenarioError([f'{where}: the ranges must be a JSON object such as {{"overhead_change_pct": {{"low": -5, "likely": 0, "high": 15}}}}'])
+        raise ScenarioError(
+            [f'{where}: the ranges must be a JSON object such as {{"overhead_change_pct": {{"low": -5, "likely": 0, "high": 15}}}}']
+        )
     single, keyed = numeric_parameters()
     problems: list[str] = []
     ranges: list[Range] = []
@@ -244,7 +246,9 @@ class Uncertainty:
         }
 
 
-def uncertainty(model: Model, scenario: Scenario, ranges: Sequence[Range], draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Uncertainty:
+def uncertainty(
+    model: Model, scenario: Scenario, ranges: Sequence[Range], draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
+) -> Uncertainty:
     """Draw every range, run each draw over the scenario, and gather the surplus and each practice's difference."""
     if not 1 <= draws <= MAX_DRAWS:
         raise ScenarioError([f"draws must be a whole number from 1 to {MAX_DRAWS:,}, not {draws}"])
