@@ -51,3 +51,32 @@ def read_inputs(args: argparse.Namespace, extra: Callable[[Scenario], Any] | Non
 def print_json(document: dict[str, Any]) -> None:
     json.dump(document, sys.stdout, allow_nan=False)
     sys.stdout.write("\n")
+
+
+def add_board_pack_options(parser: argparse.ArgumentParser) -> None:
+    """export's options that add the designer, uncertainty and plan sheets to the board pack."""
+    parser.add_argument("--design", action="store_true", help="add the fee designer's sheet (for the base option's scenario)")
+    parser.add_argument(
+        "--ranges", metavar="R.json", help="add an uncertainty sheet: 1,000 draws (seed 1) of these ranges over the base option"
+    )
+    parser.add_argument(
+        "--plan", metavar="P.json", help="add a plan sheet for the base option ('default' for the shipped 2025/26 to 2027/28 plan)"
+    )
+
+
+def board_pack_sheets(args: argparse.Namespace, model: Any, scenario: Scenario) -> list[Callable]:
+    """The extra board pack sheets export was asked for (raises ScenarioError for a bad ranges or plan file)."""
+    from finance.analysis.design import affordable_overheads, design_fees, explain
+    from finance.analysis.plan import default_plan, load_plan, run_plan
+    from finance.analysis.uncertainty import load_ranges, uncertainty
+    from finance.report.analysis_sheets import board_sheets
+
+    found: dict[str, Any] = {}
+    if getattr(args, "design", False):
+        design = design_fees(model, scenario)
+        found["design"] = (design, explain(design, model), affordable_overheads(model, scenario))
+    if getattr(args, "ranges", None):
+        found["uncertainty"] = uncertainty(model, scenario, load_ranges(args.ranges, scenario))
+    if getattr(args, "plan", None):
+        found["plan"] = run_plan(model, scenario, default_plan() if args.plan == "default" else load_plan(args.plan))
+    return board_sheets(**found)

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from finance.cli.analysis_common import add_board_pack_options, board_pack_sheets
 from finance.cli.main import _add_files, _load
 from finance.errors import ScenarioError
 from finance.model.scenario import Scenario
@@ -30,6 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, metavar="PACK.xlsx", help="where to write the board pack")
     export.add_argument("--csv", metavar="OUT.csv", help="also write every option's result rows as CSV")
     export.add_argument("--html", metavar="OUT.html", help="also write the standalone HTML report")
+    add_board_pack_options(export)
     export.set_defaults(func=_export)
 
 
@@ -61,9 +63,14 @@ def _export(args: argparse.Namespace) -> int:
     model = Model(dataset)
     try:
         comparison = compare(model, options, args.base)
+        extra_sheets = board_pack_sheets(args, model, comparison.result(comparison.base).scenario)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
     finally:
         model.close()
-    outputs = [(args.out, lambda: comparison_workbook(comparison, dataset))]
+    outputs = [(args.out, lambda: comparison_workbook(comparison, dataset, extra_sheets=extra_sheets))]
     if args.csv:
         outputs.append((args.csv, lambda: options_csv(comparison)))
     if args.html:

@@ -9,7 +9,7 @@ from an upload that looks like a formula is stored as text, never as a formula.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from openpyxl import Workbook
@@ -26,8 +26,15 @@ from finance.report.sheets import BOLD, INT, MONEY, NUM, PCT, TEXT, bar_chart, p
 FIXED_SHEETS = ("Summary", "Practices", "Assumptions")
 
 
-def comparison_workbook(comparison: Comparison, dataset: Dataset, *, generated_at: datetime | None = None) -> bytes:
-    """The board pack for a comparison already run (see export.board_pack_xlsx)."""
+def comparison_workbook(
+    comparison: Comparison,
+    dataset: Dataset,
+    *,
+    generated_at: datetime | None = None,
+    extra_sheets: Sequence[Callable[[Workbook], object]] = (),
+) -> bytes:
+    """The board pack for a comparison already run (see export.board_pack_xlsx); ``extra_sheets``
+    each add a sheet before the assumptions (finance/report/analysis_sheets.py)."""
     generated_at = generated_at or datetime.now(UTC)
     workbook = Workbook()
     summary = workbook.active
@@ -37,6 +44,8 @@ def comparison_workbook(comparison: Comparison, dataset: Dataset, *, generated_a
     for option, title in zip(comparison.options, titles, strict=True):
         _option_sheet(workbook.create_sheet(title), comparison, option)
     _practices_sheet(workbook.create_sheet("Practices"), comparison)
+    for add_sheet in extra_sheets:
+        add_sheet(workbook)
     _assumptions(workbook.create_sheet("Assumptions"), comparison, dataset, generated_at)
     workbook.properties.title = "Options for the board"
     workbook.properties.creator = "GP federation finance"

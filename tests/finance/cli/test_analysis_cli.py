@@ -78,3 +78,16 @@ def test_plan_prints_years_and_reports_bad_plans(tmp_path):
     plan.write_text(json.dumps({"years": [{"pay": 3}]}))
     bad = finance("plan", *FILES, "--plan", str(plan))
     assert bad.returncode == 1 and "P.json: year 2: unknown key 'pay'" in bad.stderr
+
+
+def test_export_adds_the_three_sheets(tmp_path):
+    import openpyxl
+
+    ranges = tmp_path / "R.json"
+    ranges.write_text(json.dumps({"overhead_change_pct": {"low": 0, "likely": 5, "high": 10}}))
+    out = tmp_path / "pack.xlsx"
+    done = finance("export", *FILES, "--out", str(out), "--design", "--ranges", str(ranges), "--plan", "default")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[-4:] == ["Fee designer", "Uncertainty", "Plan", "Assumptions"]
+    assert book["Fee designer"]["C5"].value == 7.5
