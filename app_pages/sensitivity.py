@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, sensitivity, state
+from ui import charts, sensitivity, state, uncertainty
 from ui.components import intro
 
 intro(
@@ -34,3 +34,5 @@ if scenario.participation == "all":
 st.subheader("Break-even values")
 for found in sensitivity.breakevens(scenario):
     st.markdown(f"- **{found.label}:** {found.message}")
+
+uncertainty.show(scenario)

@@ -17,7 +17,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import sidebar, state
+from ui import analysis_state, sidebar, state
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -227,7 +227,7 @@ def board_pack(comparison: Comparison) -> None:
             st.session_state["board_pack"] = (
                 key,
                 {
-                    "xlsx": comparison_workbook(comparison, dataset),
+                    "xlsx": comparison_workbook(comparison, dataset, extra_sheets=analysis_state.board_sheets()),
                     "csv": options_csv(comparison),
                     "html": comparison_html(comparison, dataset).encode("utf-8"),
                 },
