@@ -21,8 +21,8 @@ LABELS = {
     "federation_cost_change_pct": "Federation cost change (%)",
     "overhead_change_pct": "Overhead change (%)",
 }
-# Draws run at once when the data is small enough to answer in about a second; otherwise on a button.
-AUTO_RUN_PAIR_DRAWS = 2_000_000
+# Once run, draws follow every change while practices x services x draws stays below this.
+FOLLOW_PAIR_DRAWS = 2_000_000
 
 
 def starting_ranges() -> pd.DataFrame:
@@ -78,10 +78,15 @@ def show(scenario: Scenario) -> None:
         st.info("Tick at least one assumption to see how sure the answer is.")
         return
     key = analysis_state.draws_key(scenario, ranges, draws, seed)
+    # The draws run on request; once run they follow the sidebar and the ranges where that stays
+    # quick (about a second on the sample), and wait for the button again on large data.
+    pressed = st.button(f"Run {draws:,} draws", type="primary", key="uncertainty_run")
+    if pressed:
+        st.session_state["uncertainty_on"] = True
     data = state.loaded()
-    small = len(data.dataset.practices) * max(len(data.dataset.services), 1) * draws <= AUTO_RUN_PAIR_DRAWS
-    if not (small or analysis_state.has_draws(key)) and not st.button(f"Run {draws:,} draws", type="primary", key="uncertainty_run"):
-        st.caption("The draws take a while on data this size: press the button to run them.")
+    quick = len(data.dataset.practices) * max(len(data.dataset.services), 1) * draws <= FOLLOW_PAIR_DRAWS
+    if not (pressed or analysis_state.has_draws(key) or (quick and st.session_state.get("uncertainty_on"))):
+        st.caption("Press the button to draw the ranges and see how sure the answer is.")
         return
     with st.spinner(f"Running {draws:,} draws…"):
         result = analysis_state.run_draws(scenario, ranges, draws, seed)

@@ -32,7 +32,8 @@ from finance.model.scenario import Scenario, scenario_replace
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 1
 MAX_DRAWS = 100_000
-BATCH = 250  # draws per engine pass: large enough to be quick, small enough to bound memory
+BATCH = 250  # draws per engine pass: large enough to be quick...
+BATCH_ROWS = 2_000_000  # ...and at most about this many (draw, practice, service) rows in one pass, to bound memory
 BETTER_OFF_GBP = 0.005
 
 
@@ -261,8 +262,9 @@ def uncertainty(
     names = tuple(str(n) for n in practices["practice_name"]) if "practice_name" in practices else codes
     differences = np.zeros((len(codes), draws))
     position = pd.Series(range(len(codes)), index=codes)
-    for start in range(0, draws, BATCH):
-        chunk = np.arange(start, min(start + BATCH, draws))
+    batch = max(1, min(BATCH, BATCH_ROWS // max(len(codes) * len(model.dataset.services), 1)))
+    for start in range(0, draws, batch):
+        chunk = np.arange(start, min(start + batch, draws))
         scenarios = [lay_over(scenario, {name: v[d] for name, v in values.items()}) for d in chunk]
         summary, results = model.headlines(scenarios)
         surplus[chunk] = summary.sort_values("variant")["surplus_gbp"].to_numpy(float)

@@ -65,6 +65,9 @@ def test_the_plan_page_shows_the_engines_years(sample_model):
 def test_uncertainty_beside_the_tornado(sample_model):
     at = open_app()
     go(at, "sensitivity.py", "Sensitivity")
+    assert len(chart_specs(at)) == 1  # the tornado alone until the draws are asked for
+    button(at, "Run 1,000 draws").click().run()
+    assert_ok(at)
     result = uncertainty(sample_model, Scenario(), SUGGESTED_RANGES, 1000, 1)
     shown = metrics(at)
     assert shown["Chance of covering the overheads"] == f"{100 * result.p_viable:.0f}%"
@@ -73,3 +76,7 @@ def test_uncertainty_beside_the_tornado(sample_model):
     assert shown["Surplus, P10"] == gbp(marks["p10"]) and shown["Surplus, P90"] == gbp(marks["p90"])
     titles = [s["layout"]["title"]["text"] for s in chart_specs(at)]
     assert any(t.startswith("Federation surplus over 1,000 draws") for t in titles)
+    # The draws then follow the sidebar.
+    at.sidebar.slider(key="overhead_change").set_value(10).run()
+    moved = uncertainty(sample_model, Scenario(overhead_change_pct=10), SUGGESTED_RANGES, 1000, 1)
+    assert metrics(at)["Surplus, P50 (median)"] == gbp(moved.surplus_percentiles()["p50"])
