@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from finance.analysis.design import ServiceStory
@@ -63,11 +64,14 @@ def surplus_histogram(result: Uncertainty) -> go.Figure:
     )
 
 
-def plan_chart(result: PlanResult) -> go.Figure:
-    """Surplus by year as columns (NHS blue, losses orange) and reserves as a line, both in pounds."""
+def plan_chart(result: PlanResult, shown: pd.DataFrame | None = None) -> go.Figure:
+    """Surplus by year as columns (NHS blue, losses orange) and reserves as a line, both in pounds;
+    labelled with ``shown``'s whole pounds (surplus, reserves) where the page shows a table of them."""
     years = [y.year for y in result.years]
     surplus = [y.results.federation.surplus_gbp for y in result.years]
     reserves = [y.reserves_gbp for y in result.years]
+    surplus_text = [gbp(s) for s in (shown["surplus"] if shown is not None else surplus)]
+    reserves_text = [gbp(r) for r in (shown["reserves"] if shown is not None else reserves)]
     data = [
         {
             "type": "bar",
@@ -75,7 +79,7 @@ def plan_chart(result: PlanResult) -> go.Figure:
             "x": years,
             "y": surplus,
             "marker": {"color": [NHS_BLUE if s >= 0 else LOSS for s in surplus]},
-            "text": [gbp(s) for s in surplus],
+            "text": surplus_text,
             "textposition": "outside",
             "hovertemplate": "%{x}: surplus %{text}<extra></extra>",
         },
@@ -86,7 +90,7 @@ def plan_chart(result: PlanResult) -> go.Figure:
             "x": years,
             "y": reserves,
             "line": {"color": NHS_DARK_BLUE, "width": 3},
-            "customdata": [gbp(r) for r in reserves],
+            "customdata": reserves_text,
             "hovertemplate": "%{x}: reserves %{customdata}<extra></extra>",
         },
     ]

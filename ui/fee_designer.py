@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from finance.errors import FinanceError
-from finance.format import gbp
+from finance.format import gbp, whole_pounds_adding_up
 from finance.model.scenario import Scenario
 from ui import analysis_charts, analysis_state, sidebar, state
 from ui.components import money_table
@@ -34,14 +34,16 @@ def show(scenario: Scenario) -> None:
     with st.spinner("Trying fees service by service…"):
         design, stories, affordability = analysis_state.design(scenario, float(max_fee))
     federation = design.federation
+    # Whole pounds that add up on screen: fee income less overheads is the surplus shown.
+    fee_shown, overheads_shown = whole_pounds_adding_up([federation.fee_income_gbp, -federation.overheads_gbp])
     a, b, c, d = st.columns(4)
     a.metric("Covers its overheads", "Yes" if design.viable else "No")
-    b.metric("Federation surplus", gbp(federation.surplus_gbp))
+    b.metric("Federation surplus", gbp(fee_shown + overheads_shown))
     c.metric("Practices better off", f"{design.practices_better_off} of {design.practices}")
-    d.metric("Fee income", gbp(federation.fee_income_gbp))
+    d.metric("Fee income", gbp(fee_shown))
     if design.viable:
         st.success(
-            f"These fees cover the overheads ({gbp(federation.overheads_gbp)}) with {gbp(federation.surplus_gbp)} to spare "
+            f"These fees cover the overheads ({gbp(-overheads_shown)}) with {gbp(fee_shown + overheads_shown)} to spare "
             f"and leave {design.practices_better_off} of {design.practices} practices better off than delivering everything themselves.",
             icon=":material/check_circle:",
         )
@@ -71,7 +73,7 @@ def show(scenario: Scenario) -> None:
             "today": [s.today_fee_pct for s in stories],
             "designed": [s.fee_pct for s in stories],
             "Practices using the federation": [f"{s.participants} of {s.practices}" for s in stories],
-            "fee_income": [s.fee_income_gbp for s in stories],
+            "fee_income": _adding_up([s.fee_income_gbp for s in stories], federation.fee_income_gbp, fee_shown),
         }
     )
     money_table(
@@ -84,6 +86,14 @@ def show(scenario: Scenario) -> None:
         st.markdown(f"- {_short(story.sentence())}")
     st.subheader("What overheads can we afford at today's fees?")
     st.info(affordability.sentence(), icon=":material/account_balance:")
+
+
+def _adding_up(parts: list[float], whole: float, whole_shown: int) -> list[float]:
+    """Service fee incomes in whole pounds adding up to the fee income shown, when they are all of it
+    (a subscription, where there is one, is fee income of no service: then the parts are left as they are)."""
+    if abs(sum(parts) - whole) > 0.005:
+        return parts
+    return [float(v) for v in whole_pounds_adding_up(parts, total=whole_shown)]
 
 
 def _short(sentence: str, names: int = 6) -> str:

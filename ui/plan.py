@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import streamlit as st
 
 from finance.analysis.plan import Plan, default_notes, default_plan, parse_plan, year_label
 from finance.errors import FinanceError, ScenarioError
+from finance.format import round_half_up, whole_pounds_adding_up
 from finance.model.scenario import Scenario
 from ui import analysis_charts, analysis_state, state
 from ui.components import money_table
@@ -46,6 +49,29 @@ def plan_from(first_year: str, opening: float, edited: pd.DataFrame) -> Plan:
     return parse_plan({"first_year": first_year, "opening_reserves_gbp": opening, "years": years})
 
 
+def shown_figures(result) -> pd.DataFrame:
+    """The plan by year in whole pounds that add up as a reader checks them: each year's reserves
+    are the year before's plus its surplus, and each surplus is its fee income less its overheads."""
+    reserves = [round_half_up(result.plan.opening_reserves_gbp)] + [round_half_up(y.reserves_gbp) for y in result.years]
+    surplus = [b - a for a, b in itertools.pairwise(reserves)]
+    fees, overheads = [], []
+    for year, shown in zip(result.years, surplus, strict=True):
+        fee, cost = whole_pounds_adding_up([year.results.federation.fee_income_gbp, -year.results.federation.overheads_gbp], total=shown)
+        fees.append(fee)
+        overheads.append(-cost)
+    return pd.DataFrame(
+        {
+            "Year": [y.year for y in result.years],
+            "fee_income": fees,
+            "overheads": overheads,
+            "surplus": surplus,
+            "reserves": reserves[1:],
+            "Practices better off": [f"{y.results.practices_better_off} of {len(y.results.practices)}" for y in result.years],
+            "pairs": [y.participations for y in result.years],
+        }
+    )
+
+
 def show(scenario: Scenario) -> None:
     shipped = default_plan()
     left, middle, right = st.columns(3)
@@ -65,20 +91,10 @@ def show(scenario: Scenario) -> None:
         return
     with st.spinner("Running the years…"):
         result = analysis_state.plan(scenario, chosen)
-    st.plotly_chart(analysis_charts.plan_chart(result), key="plan_chart")
+    table = shown_figures(result)
+    st.plotly_chart(analysis_charts.plan_chart(result, table), key="plan_chart")
     for sentence in result.sentences()[len(result.years) :]:
         st.markdown(f"**{sentence}**")
-    table = pd.DataFrame(
-        {
-            "Year": [y.year for y in result.years],
-            "fee_income": [y.results.federation.fee_income_gbp for y in result.years],
-            "overheads": [y.results.federation.overheads_gbp for y in result.years],
-            "surplus": [y.results.federation.surplus_gbp for y in result.years],
-            "reserves": [y.reserves_gbp for y in result.years],
-            "Practices better off": [f"{y.results.practices_better_off} of {len(y.results.practices)}" for y in result.years],
-            "pairs": [y.participations for y in result.years],
-        }
-    )
     money_table(
         table,
         money=["fee_income", "overheads", "surplus", "reserves"],

@@ -47,7 +47,8 @@ def show(scenario: Scenario) -> None:
     st.subheader("How sure is the answer?")
     st.caption(
         "Give a low, likely and high value for the assumptions you are unsure of. Each draw picks every assumption from its range "
-        "(likely values come up most often), lays it over the sidebar's scenario and runs the model; the same seed gives the same answer."
+        "(likely values come up most often), lays it over the sidebar's scenario (a range replaces the sidebar's value of that assumption) and runs the model; "
+        "the same seed gives the same answer."
     )
     edited = st.data_editor(
         starting_ranges(),
@@ -92,7 +93,7 @@ def show(scenario: Scenario) -> None:
         result = analysis_state.run_draws(scenario, ranges, draws, seed)
     marks = result.surplus_percentiles()
     a, b, c, d = st.columns(4)
-    a.metric("Chance of covering the overheads", f"{100 * result.p_viable:.0f}%")
+    a.metric("Chance of covering overheads", f"{100 * result.p_viable:.0f}%")
     b.metric("Surplus, P10", gbp(marks["p10"]), help="1 draw in 10 is lower than this")
     c.metric("Surplus, P50 (median)", gbp(marks["p50"]))
     d.metric("Surplus, P90", gbp(marks["p90"]), help="1 draw in 10 is higher than this")
