@@ -135,7 +135,7 @@ def _save_year(result) -> None:
     with st.popover("Save a year as an option"):
         labels = [y.year for y in result.years]
         year = st.selectbox("Year", labels, key="plan_option_year")
-        name = st.text_input("Option name", value=f"Plan {year}", key="plan_option_name")
+        name = st.text_input("Option name", value=f"Plan {year}", key=f"plan_option_name_{year}")
         if st.button("Save", key="plan_option_save"):
             scenario = result.years[labels.index(year)].results.scenario
             try:

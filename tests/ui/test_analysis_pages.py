@@ -89,3 +89,20 @@ def test_uncertainty_beside_the_tornado(sample_model):
     at.sidebar.slider(key="overhead_change").set_value(10).run()
     moved = uncertainty(sample_model, Scenario(overhead_change_pct=10), SUGGESTED_RANGES, 1000, 1)
     assert metrics(at)["Surplus, P50 (median)"] == gbp(moved.surplus_percentiles()["p50"])
+
+
+def test_designed_fees_and_a_plan_year_can_join_the_options(sample_model, tmp_path):
+    from finance.store.scenarios import ScenarioStore
+
+    at = open_app()
+    go(at, "fee_designer.py", "Fee designer")
+    button(at, "Save").click().run()
+    assert_ok(at)
+    go(at, "plan.py", "Three-year plan")
+    at.selectbox(key="plan_option_year").set_value("2026/27").run()
+    button(at, "Save").click().run()
+    assert_ok(at)
+    saved = {s.name: s.scenario for s in ScenarioStore().list()}
+    assert saved["Designed fees"].service_fee_pct == design_fees(sample_model, Scenario()).service_fee_pct
+    second_year = run_plan(sample_model, Scenario(), default_plan()).years[1].results.scenario
+    assert saved["Plan 2026/27"] == second_year
