@@ -25,56 +25,37 @@ everyone leaves), so the highest surplus is -1,000 at 5%.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from finance.analysis.design_score import Outcome, outcome_of, same, with_fees
+from finance.analysis.design_table import engine_table, fast_table
 from finance.errors import ScenarioError
 from finance.format import gbp
-from finance.model.engine import LEAVING_SLACK_GBP, FederationResult, Model, Results
-from finance.model.scenario import Scenario, scenario_replace
+from finance.model.engine import FederationResult, Model, Results
+from finance.model.scenario import Scenario
+
+__all__ = [
+    "Affordability",
+    "Design",
+    "Outcome",
+    "ServiceStory",
+    "affordable_overheads",
+    "design_fees",
+    "explain",
+    "federation_services",
+    "fee_grid",
+    "with_fees",
+]
 
 DEFAULT_MAX_FEE_PCT = 30.0
 GRID_STEP_PCT = 0.5
-BETTER_OFF_GBP = 0.005  # "better off" is a difference above half a penny (Results.practices_better_off)
-BATCH = 16  # variants per engine pass when the table is built by the engine (bounds memory)
-MAX_PASSES = 50
 # The fast table is used where the data is large; on small data the engine table is as quick.
 FAST_TABLE_MIN_PAIRS = 20_000
-# Table against engine: pounds may differ by float noise only.
-CHECK_TOLERANCE_GBP = 0.01
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A schedule of fees and how it scores."""
-
-    fees: dict[str, float]
-    surplus_gbp: float
-    better_off: int
-    difference_total_gbp: float
-
-    @property
-    def viable(self) -> bool:
-        return self.surplus_gbp >= 0
-
-    @property
-    def top_fee_pct(self) -> float:
-        return max(self.fees.values(), default=0.0)
-
-    def key(self) -> tuple[float, ...]:
-        """Higher is better: covers the overheads; then (if not) the surplus; then practices better
-        off, the sum of differences (to the penny), and the lowest top fee."""
-        return _key(self.surplus_gbp, self.better_off, self.difference_total_gbp, self.top_fee_pct, sum(self.fees.values()))
-
-
-def _key(surplus: float, better_off: int, difference: float, top_fee: float, fee_total: float) -> tuple[float, ...]:
-    # Past MODEL.md's three criteria, the lowest sum of fees: a fee that changes nothing (a service
-    # nobody takes up at any fee) is left at the lowest fee rather than wherever the search passed.
-    viable = surplus >= 0
-    return (1.0 if viable else 0.0, 0.0 if viable else surplus, float(better_off), round(difference, 2), -top_fee, -round(fee_total, 6))
+ENGINE_SEARCH_BATCH = 64  # variants per engine pass when every move is run by the engine
 
 
 @dataclass(frozen=True)
@@ -134,17 +115,6 @@ def fee_grid(max_fee_pct: float, step: float = GRID_STEP_PCT) -> np.ndarray:
     return np.array(grid, dtype=float)
 
 
-def with_fees(scenario: Scenario, fees: dict[str, float]) -> Scenario:
-    """The scenario with these per-service fees (they win over one fee for every service)."""
-    return scenario_replace(scenario, service_fee_pct={**dict(scenario.service_fee_pct), **{s: float(f) for s, f in fees.items()}})
-
-
-def outcome_of(results: Results, fees: dict[str, float]) -> Outcome:
-    return Outcome(
-        dict(fees), float(results.federation.surplus_gbp), results.practices_better_off, float(results.practices["difference_gbp"].sum())
-    )
-
-
 def design_fees(model: Model, scenario: Scenario, max_fee_pct: float = DEFAULT_MAX_FEE_PCT) -> Design:
     """Per-service fees that cover the overheads and keep the most practices better off (module docstring)."""
     grid = fee_grid(max_fee_pct)
@@ -154,9 +124,9 @@ def design_fees(model: Model, scenario: Scenario, max_fee_pct: float = DEFAULT_M
         return Design({}, results, outcome_of(results, {}), "table", max_fee_pct)
     table = None
     if len(model.dataset.services) * len(model.dataset.practices) >= FAST_TABLE_MIN_PAIRS:
-        table = _fast_table(model, scenario, services, grid)
+        table = fast_table(model, scenario, services, grid)
     if table is None:
-        table = _engine_table(model, scenario, services, grid)
+        table = engine_table(model, scenario, services, grid)
     floor = table.floor()
     best = floor
     for start in table.starts():
@@ -166,7 +136,7 @@ def design_fees(model: Model, scenario: Scenario, max_fee_pct: float = DEFAULT_M
     results, floor_results = model.run_many([with_fees(scenario, best.fees), with_fees(scenario, floor.fees)])
     engine_best, engine_floor = outcome_of(results, best.fees), outcome_of(floor_results, floor.fees)
     method = "table"
-    if not table.exact or not _same(engine_best, best):
+    if not table.exact or not same(engine_best, best):
         # The table did not predict the engine: score every move with the engine instead.
         method = "engine"
         start = engine_best if engine_best.key() >= engine_floor.key() else engine_floor
@@ -179,189 +149,6 @@ def design_fees(model: Model, scenario: Scenario, max_fee_pct: float = DEFAULT_M
     return Design(dict(engine_best.fees), results, engine_floor, method, float(max_fee_pct))
 
 
-def _same(engine: Outcome, predicted: Outcome) -> bool:
-    return (
-        engine.better_off == predicted.better_off
-        and abs(engine.surplus_gbp - predicted.surplus_gbp) <= CHECK_TOLERANCE_GBP
-        and abs(engine.difference_total_gbp - predicted.difference_total_gbp) <= CHECK_TOLERANCE_GBP
-    )
-
-
-@dataclass
-class _Table:
-    """(service, grid fee) -> federation fee income and each practice's gain, plus what no fee moves."""
-
-    services: list[str]
-    grid: np.ndarray
-    fee_income: np.ndarray  # (services, fees)
-    gain: np.ndarray  # (services, fees, practices): advantage summed over the practice's participation
-    base_surplus: float  # surplus with every designed service's fee income taken out
-    base_difference: np.ndarray  # (practices,) difference with every designed service's gain taken out
-    exact: bool = True
-    floor_outcomes: list[Outcome] = field(default_factory=list)  # the engine's own figures, when it built the table
-
-    def score(self, idx: np.ndarray) -> Outcome:
-        rows = np.arange(len(self.services))
-        surplus = self.base_surplus + float(self.fee_income[rows, idx].sum())
-        difference = self.base_difference + self.gain[rows, idx, :].sum(axis=0)
-        fees = {s: float(self.grid[k]) for s, k in zip(self.services, idx, strict=True)}
-        return Outcome(fees, surplus, int((difference > BETTER_OFF_GBP).sum()), float(difference.sum()))
-
-    def floor(self) -> Outcome:
-        """The best single fee for every service (the lowest fee on ties)."""
-        outcomes = self.floor_outcomes or [self.score(np.full(len(self.services), k)) for k in range(len(self.grid))]
-        best = outcomes[0]
-        for outcome in outcomes[1:]:
-            if outcome.key() > best.key():
-                best = outcome
-        return best
-
-    def starts(self) -> list[np.ndarray]:
-        """Where the coordinate search starts: the three best single fees, and each service at the
-        fee that earns it most."""
-        outcomes = [self.score(np.full(len(self.services), k)) for k in range(len(self.grid))]
-        order = sorted(range(len(outcomes)), key=lambda k: outcomes[k].key(), reverse=True)[:3]
-        starts = [np.full(len(self.services), k) for k in order]
-        starts.append(np.argmax(self.fee_income, axis=1))
-        return starts
-
-    def search(self, idx: np.ndarray) -> Outcome:
-        """Coordinate search: each service's fee moved to the best grid fee with the others held, until nothing improves."""
-        idx = idx.copy()
-        rows = np.arange(len(self.services))
-        current = self.score(idx)
-        for _ in range(MAX_PASSES):
-            moved = False
-            for s in range(len(self.services)):
-                others = np.delete(idx, s)
-                top_other = float(self.grid[others].max()) if len(others) else 0.0
-                income = self.base_surplus + float(self.fee_income[rows, idx].sum()) - self.fee_income[s, idx[s]] + self.fee_income[s]
-                difference = (self.base_difference + self.gain[rows, idx, :].sum(axis=0) - self.gain[s, idx[s]])[None, :] + self.gain[s]
-                better = (difference > BETTER_OFF_GBP).sum(axis=1)
-                totals = difference.sum(axis=1)
-                fee_total = float(self.grid[others].sum())
-                keys = [
-                    _key(
-                        float(income[k]),
-                        int(better[k]),
-                        float(totals[k]),
-                        max(top_other, float(self.grid[k])),
-                        fee_total + float(self.grid[k]),
-                    )
-                    for k in range(len(self.grid))
-                ]
-                k_best = max(range(len(self.grid)), key=lambda k: (keys[k], -k))
-                if keys[k_best] > current.key():
-                    idx[s] = k_best
-                    current = self.score(idx)
-                    moved = True
-            if not moved:
-                break
-        return current
-
-
-def _engine_table(model: Model, scenario: Scenario, services: list[str], grid: np.ndarray) -> _Table:
-    """The table from the engine: every grid fee for every service, as variants of a few passes."""
-    index = {s: i for i, s in enumerate(services)}
-    codes = list(model.dataset.practices["practice_code"])
-    practice_index = pd.Series(range(len(codes)), index=codes)
-    fee_income = np.zeros((len(services), len(grid)))
-    gain = np.zeros((len(services), len(grid), len(codes)))
-    base_surplus, base_difference, floor = [], [], []
-    for start in range(0, len(grid), BATCH):
-        chunk = list(range(start, min(start + BATCH, len(grid))))
-        schedules = [dict.fromkeys(services, float(grid[k])) for k in chunk]
-        for k, fees, results in zip(chunk, schedules, model.run_many([with_fees(scenario, f) for f in schedules]), strict=True):
-            rows = results.rows
-            mine = rows[rows["participates"].astype(bool) & rows["service"].isin(index)]
-            s_idx = mine["service"].map(index).to_numpy(int)
-            p_idx = practice_index.reindex(mine["practice_code"]).to_numpy(int)
-            np.add.at(fee_income[:, k], s_idx, mine["management_fee_gbp"].to_numpy(float))
-            np.add.at(gain[:, k, :], (s_idx, p_idx), mine["advantage_gbp"].to_numpy(float))
-            difference = results.practices.set_index("practice_code")["difference_gbp"].reindex(codes).to_numpy(float)
-            base_surplus.append(float(results.federation.surplus_gbp) - float(fee_income[:, k].sum()))
-            base_difference.append(difference - gain[:, k, :].sum(axis=0))
-            floor.append(outcome_of(results, fees))
-    exact = bool(
-        np.allclose(base_surplus, base_surplus[0], rtol=0, atol=CHECK_TOLERANCE_GBP)
-        and all(np.allclose(d, base_difference[0], rtol=0, atol=CHECK_TOLERANCE_GBP) for d in base_difference)
-    )
-    return _Table(services, grid, fee_income, gain, base_surplus[0], base_difference[0], exact, floor)
-
-
-def _fast_table(model: Model, scenario: Scenario, services: list[str], grid: np.ndarray) -> _Table | None:
-    """The table from the scenario's lines with participation worked in numpy (as finance.analysis.sweep does);
-    None when its figures do not match the engine's at the lowest and the highest fee."""
-    low, high = model.run_many(
-        [with_fees(scenario, dict.fromkeys(services, float(grid[0]))), with_fees(scenario, dict.fromkeys(services, float(grid[-1])))]
-    )
-    lines = model.lines(with_fees(scenario, dict.fromkeys(services, 0.0)))
-    pair_services = sorted(low.rows["service"].astype(str).unique())
-    pair_practices = sorted(low.rows["practice_code"].astype(str).unique())
-    codes = list(model.dataset.practices["practice_code"])
-    where = {c: i for i, c in enumerate(codes)}
-    practice_map = np.array([where[c] for c in pair_practices], dtype=int)
-    fee_income = np.zeros((len(services), len(grid)))
-    gain = np.zeros((len(services), len(grid), len(codes)))
-    rational = scenario.participation == "rational"
-    slack = float(scenario.opt_out_tolerance_gbp) + LEAVING_SLACK_GBP
-    service_id = lines["service_id"].to_numpy()
-    for s, name in enumerate(services):
-        if name not in pair_services:
-            continue
-        rows = service_id == pair_services.index(name)
-        _fast_service(lines[rows], practice_map, grid, rational, slack, fee_income[s], gain[s])
-    table = _Table(services, grid, fee_income, gain, 0.0, np.zeros(len(codes)))
-    # What no designed fee moves (other services, subscriptions, overheads) comes from the engine's run at the lowest fee.
-    for results, k in ((low, 0), (high, len(grid) - 1)):
-        difference = results.practices.set_index("practice_code")["difference_gbp"].reindex(codes).to_numpy(float)
-        if k == 0:
-            table.base_surplus = float(results.federation.surplus_gbp) - float(fee_income[:, 0].sum())
-            table.base_difference = difference - gain[:, 0, :].sum(axis=0)
-        predicted = table.score(np.full(len(services), k))
-        if not _same(outcome_of(results, predicted.fees), predicted) or not np.allclose(
-            table.base_difference + gain[:, k, :].sum(axis=0), difference, rtol=0, atol=CHECK_TOLERANCE_GBP
-        ):
-            return None
-    return table
-
-
-def _fast_service(
-    lines: pd.DataFrame, practice_map: np.ndarray, grid: np.ndarray, rational: bool, slack: float, income_out, gain_out
-) -> None:
-    """One service's fee income and practice gains at each grid fee; under "rational" the practices
-    that stay at one fee start the next (a higher fee only makes practices leave)."""
-    units = lines["units"].to_numpy(float)
-    income = lines["income_gbp"].to_numpy(float)
-    positive = np.maximum(income, 0.0)
-    fixed = lines["federation_fixed_cost"].to_numpy(float)
-    per_unit = lines["federation_cost_per_unit"].to_numpy(float)
-    gap = lines["inhouse_cost_gbp"].to_numpy(float) - units * per_unit
-    practice = practice_map[lines["practice_id"].to_numpy()]
-    staying = lines["eligible"].to_numpy(bool).copy()
-    for k, fee_pct in enumerate(grid):
-        fee = fee_pct / 100.0 * positive
-        while True:
-            advantage = gap - fixed * _share(units, positive, staying) - fee
-            leaving = staying & (advantage < -slack) if rational else np.zeros_like(staying)
-            if not leaving.any():
-                break
-            staying &= ~leaving
-        income_out[k] = float(fee[staying].sum())
-        np.add.at(gain_out[k], practice[staying], advantage[staying])
-
-
-def _share(units: np.ndarray, income: np.ndarray, staying: np.ndarray) -> np.ndarray:
-    """Each participant's share of the fixed cost: by units, else positive income, else equally (quotes.sql)."""
-    pool_units = float(units[staying].sum())
-    if pool_units > 0:
-        return units / pool_units
-    pool_income = float(income[staying].sum())
-    if pool_income > 0:
-        return income / pool_income
-    return np.full(units.shape, 1.0 / max(int(staying.sum()), 1))
-
-
 def _engine_search(model: Model, scenario: Scenario, services: list[str], grid: np.ndarray, start: Outcome) -> tuple[Outcome, Results]:
     """Coordinate search with every move run by the engine (each service's grid as variants of one pass)."""
     current = start
@@ -370,8 +157,8 @@ def _engine_search(model: Model, scenario: Scenario, services: list[str], grid: 
         moved = False
         for service in services:
             schedules = [{**current.fees, service: float(fee)} for fee in grid]
-            for first in range(0, len(schedules), BATCH * 4):
-                batch = schedules[first : first + BATCH * 4]
+            for first in range(0, len(schedules), ENGINE_SEARCH_BATCH):
+                batch = schedules[first : first + ENGINE_SEARCH_BATCH]
                 for fees, run in zip(batch, model.run_many([with_fees(scenario, f) for f in batch]), strict=True):
                     outcome = outcome_of(run, fees)
                     if outcome.key() > current.key():

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, given, settings
 
 from finance.analysis import design as design_module
 from finance.analysis.design import (
-    _engine_table,
-    _fast_table,
     affordable_overheads,
     design_fees,
     explain,
@@ -19,6 +17,7 @@ from finance.analysis.design import (
     fee_grid,
     with_fees,
 )
+from finance.analysis.design_table import engine_table, fast_table
 from finance.errors import ScenarioError
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
@@ -143,7 +142,7 @@ def test_the_numpy_table_matches_the_engine_table(sample):
     scenario = Scenario(participation="rational", opt_out_tolerance_gbp=300, activity_change_pct=5)
     services = federation_services(sample, scenario)
     grid = fee_grid(30)
-    fast, engine = _fast_table(sample, scenario, services, grid), _engine_table(sample, scenario, services, grid)
+    fast, engine = fast_table(sample, scenario, services, grid), engine_table(sample, scenario, services, grid)
     assert fast is not None and engine.exact
     np.testing.assert_allclose(fast.fee_income, engine.fee_income, atol=1e-6)
     np.testing.assert_allclose(fast.gain, engine.gain, atol=1e-6)
@@ -151,14 +150,14 @@ def test_the_numpy_table_matches_the_engine_table(sample):
 
 
 def test_when_the_table_does_not_predict_the_engine_every_move_is_run(worked, monkeypatch):
-    real = design_module._engine_table
+    real = design_module.engine_table
 
     def untrusted(*args):
         table = real(*args)
         table.exact = False
         return table
 
-    monkeypatch.setattr(design_module, "_engine_table", untrusted)
+    monkeypatch.setattr(design_module, "engine_table", untrusted)
     design = design_fees(worked, Scenario())
     assert design.method == "engine"
     assert design.service_fee_pct == {"Phlebotomy": 7.5}
