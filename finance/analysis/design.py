@@ -124,7 +124,10 @@ def design_fees(model: Model, scenario: Scenario, max_fee_pct: float = DEFAULT_M
         return Design({}, results, outcome_of(results, {}), "table", max_fee_pct)
     table = None
     if len(model.dataset.services) * len(model.dataset.practices) >= FAST_TABLE_MIN_PAIRS:
-        table = fast_table(model, scenario, services, grid)
+        try:
+            table = fast_table(model, scenario, services, grid)
+        except KeyError:  # the lines lack a column the numpy table reads (the model has moved on): use the engine's
+            table = None
     if table is None:
         table = engine_table(model, scenario, services, grid)
     floor = table.floor()
