@@ -55,7 +55,9 @@ def print_json(document: dict[str, Any]) -> None:
 
 def add_board_pack_options(parser: argparse.ArgumentParser) -> None:
     """export's options that add the designer, uncertainty and plan sheets to the board pack."""
-    parser.add_argument("--design", action="store_true", help="add the fee designer's sheet (for the base option's scenario)")
+    parser.add_argument(
+        "--design", action="store_true", help="add the fee designer's sheet and its fees as an option (for the base option's scenario)"
+    )
     parser.add_argument(
         "--ranges", metavar="R.json", help="add an uncertainty sheet: 1,000 draws (seed 1) of these ranges over the base option"
     )
@@ -64,19 +66,39 @@ def add_board_pack_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def board_pack_sheets(args: argparse.Namespace, model: Any, scenario: Scenario) -> list[Callable]:
-    """The extra board pack sheets export was asked for (raises ScenarioError for a bad ranges or plan file)."""
+def board_pack_analyses(
+    args: argparse.Namespace, model: Any, options: list[tuple[str, Scenario]]
+) -> tuple[list[tuple[str, Scenario, str]], list[Callable]]:
+    """What export was asked to add for the base option's scenario: options to compare (the designed
+    fees, each later plan year) and board pack sheets. Raises ScenarioError for a bad ranges or plan file."""
     from finance.analysis.design import affordable_overheads, design_fees, explain
     from finance.analysis.plan import default_plan, load_plan, run_plan
     from finance.analysis.uncertainty import load_ranges, uncertainty
     from finance.report.analysis_sheets import board_sheets
 
+    wanted = str(getattr(args, "base", None) or options[0][0]).strip().casefold()
+    scenario = next((s for name, s in options if name.casefold() == wanted), options[0][1])
+    taken = {name.casefold() for name, _ in options}
+    extra: list[tuple[str, Scenario, str]] = []
+
+    def add(name: str, chosen: Scenario, description: str) -> None:
+        unique, n = name, 1
+        while unique.casefold() in taken:
+            n += 1
+            unique = f"{name} ({n})"
+        taken.add(unique.casefold())
+        extra.append((unique, chosen, description))
+
     found: dict[str, Any] = {}
     if getattr(args, "design", False):
         design = design_fees(model, scenario)
         found["design"] = (design, explain(design, model), affordable_overheads(model, scenario))
+        add("Designed fees", design.scenario(), "Per-service fees from the fee designer")
     if getattr(args, "ranges", None):
         found["uncertainty"] = uncertainty(model, scenario, load_ranges(args.ranges, scenario))
     if getattr(args, "plan", None):
-        found["plan"] = run_plan(model, scenario, default_plan() if args.plan == "default" else load_plan(args.plan))
-    return board_sheets(**found)
+        plan = run_plan(model, scenario, default_plan() if args.plan == "default" else load_plan(args.plan))
+        found["plan"] = plan
+        for year in plan.years[1:]:
+            add(f"Plan {year.year}", year.results.scenario, f"The plan's {year.year}")
+    return extra, board_sheets(**found)

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from finance.cli.analysis_common import add_board_pack_options, board_pack_sheets
+from finance.cli.analysis_common import add_board_pack_options, board_pack_analyses
 from finance.cli.main import _add_files, _load
 from finance.errors import ScenarioError
 from finance.model.scenario import Scenario
@@ -62,8 +62,8 @@ def _export(args: argparse.Namespace) -> int:
             print(f"warning: {name}: {note}", file=sys.stderr)
     model = Model(dataset)
     try:
-        comparison = compare(model, options, args.base)
-        extra_sheets = board_pack_sheets(args, model, comparison.result(comparison.base).scenario)
+        extra_options, extra_sheets = board_pack_analyses(args, model, options)
+        comparison = compare(model, options + extra_options, args.base)
     except ScenarioError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

@@ -91,3 +91,6 @@ def test_export_adds_the_three_sheets(tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-4:] == ["Fee designer", "Uncertainty", "Plan", "Assumptions"]
     assert book["Fee designer"]["C5"].value == 7.5
+    # The designed fees and each later plan year join the comparison as options (a sheet each).
+    assert {"Designed fees", "Plan 2026 27", "Plan 2027 28"} <= set(book.sheetnames)
+    assert "Designed fees: the federation breaks even with 2 of 3 practices better off" in done.stdout
