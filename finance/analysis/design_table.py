@@ -15,11 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from finance.analysis.design_score import BETTER_OFF_GBP, CHECK_TOLERANCE_GBP, MAX_PASSES, Outcome, key, outcome_of, same, with_fees
+from finance.analysis.design_score import BETTER_OFF_GBP, CHECK_TOLERANCE_GBP, MAX_PASSES, Outcome, outcome_of, same, with_fees
 from finance.model.engine import LEAVING_SLACK_GBP, Model
 from finance.model.scenario import Scenario
 
 BATCH = 16  # variants per engine pass when the engine builds the table (bounds memory)
+# How much searching: random starts while about SEARCH_BUDGET numbers are worked (a few seconds at
+# England scale), and moves of two services at once where the table is small enough.
+SEARCH_BUDGET = 400_000_000
+RANDOM_STARTS = 30
+PAIR_BUDGET = 20_000_000
 
 
 @dataclass
@@ -52,47 +57,101 @@ class Table:
         return best
 
     def starts(self) -> list[np.ndarray]:
-        """Where the coordinate search starts: the three best single fees, and each service at the
-        fee that earns it most."""
+        """Where the coordinate search starts: the three best single fees, each service at the fee
+        that earns it most, and random schedules (a fixed seed, so the same data gives the same fees)
+        as many as SEARCH_BUDGET allows."""
         outcomes = [self.score(np.full(len(self.services), k)) for k in range(len(self.grid))]
         order = sorted(range(len(outcomes)), key=lambda k: outcomes[k].key(), reverse=True)[:3]
         starts = [np.full(len(self.services), k) for k in order]
         starts.append(np.argmax(self.fee_income, axis=1))
+        size = len(self.services) * len(self.grid) * max(self.gain.shape[2], 1)
+        generator = np.random.default_rng(0)
+        starts += [
+            generator.integers(0, len(self.grid), len(self.services)) for _ in range(min(RANDOM_STARTS, SEARCH_BUDGET // (8 * size)))
+        ]
         return starts
 
-    def search(self, idx: np.ndarray) -> Outcome:
-        """Coordinate search: each service's fee moved to the best grid fee with the others held, until nothing improves."""
-        idx = idx.copy()
+    def _totals(self, idx: np.ndarray) -> tuple[float, np.ndarray]:
         rows = np.arange(len(self.services))
+        return self.base_surplus + float(self.fee_income[rows, idx].sum()), self.base_difference + self.gain[rows, idx, :].sum(axis=0)
+
+    def search(self, idx: np.ndarray, pairs: bool = False) -> Outcome:
+        """Coordinate search: each service's fee moved to the best grid fee with the others held; with
+        ``pairs`` (on small tables) also two services at once (one fee down, another up can keep a
+        practice and the overheads covered where neither move alone does); until nothing improves."""
+        idx = idx.copy()
         current = self.score(idx)
+        pairs = pairs and len(self.services) ** 2 * len(self.grid) ** 2 * max(self.gain.shape[2], 1) <= PAIR_BUDGET
         for _ in range(MAX_PASSES):
             moved = False
             for s in range(len(self.services)):
-                others = np.delete(idx, s)
-                top_other = float(self.grid[others].max()) if len(others) else 0.0
-                income = self.base_surplus + float(self.fee_income[rows, idx].sum()) - self.fee_income[s, idx[s]] + self.fee_income[s]
-                difference = (self.base_difference + self.gain[rows, idx, :].sum(axis=0) - self.gain[s, idx[s]])[None, :] + self.gain[s]
-                better = (difference > BETTER_OFF_GBP).sum(axis=1)
-                totals = difference.sum(axis=1)
-                fee_total = float(self.grid[others].sum())
-                keys = [
-                    key(
-                        float(income[k]),
-                        int(better[k]),
-                        float(totals[k]),
-                        max(top_other, float(self.grid[k])),
-                        fee_total + float(self.grid[k]),
-                    )
-                    for k in range(len(self.grid))
-                ]
-                k_best = max(range(len(self.grid)), key=lambda k: (keys[k], -k))
-                if keys[k_best] > current.key():
-                    idx[s] = k_best
-                    current = self.score(idx)
-                    moved = True
+                surplus, difference = self._totals(idx)
+                k = self._best_fee(idx, s, surplus - self.fee_income[s, idx[s]], difference - self.gain[s, idx[s]])
+                if k is not None and self._better(idx, s, k, current):
+                    idx[s] = k
+                    current, moved = self.score(idx), True
+            if not moved and pairs:
+                moved, current = self._pair_moves(idx, current)
             if not moved:
                 break
         return current
+
+    def _better(self, idx: np.ndarray, s: int, k: int, current: Outcome) -> bool:
+        trial = idx.copy()
+        trial[s] = k
+        return self.score(trial).key() > current.key()
+
+    def _best_fee(self, idx: np.ndarray, s: int, surplus_without: float, difference_without: np.ndarray) -> int | None:
+        """The best grid fee for service s with every other fee held (lowest fee on ties)."""
+        surplus = surplus_without + self.fee_income[s]
+        difference = difference_without[None, :] + self.gain[s]
+        others = np.delete(idx, s)
+        top = np.maximum(self.grid, float(self.grid[others].max()) if len(others) else 0.0)
+        fee_total = float(self.grid[others].sum()) + self.grid
+        return _argbest(surplus, (difference > BETTER_OFF_GBP).sum(axis=1), difference.sum(axis=1), top, fee_total)
+
+    def _pair_moves(self, idx: np.ndarray, current: Outcome) -> tuple[bool, Outcome]:
+        """Every fee of service s with every fee of service t (all at once, as arrays), for every pair
+        of services; the first pair whose best is an improvement is taken."""
+        g = len(self.grid)
+        for s in range(len(self.services)):
+            for t in range(s + 1, len(self.services)):
+                surplus, difference = self._totals(idx)
+                surplus -= self.fee_income[s, idx[s]] + self.fee_income[t, idx[t]]
+                difference = difference - self.gain[s, idx[s]] - self.gain[t, idx[t]]
+                both = surplus + self.fee_income[s][:, None] + self.fee_income[t][None, :]
+                gains = difference[None, None, :] + self.gain[s][:, None, :] + self.gain[t][None, :, :]
+                others = np.delete(idx, [s, t])
+                top_other = float(self.grid[others].max()) if len(others) else 0.0
+                top = np.maximum(np.maximum.outer(self.grid, self.grid), top_other)
+                fee_total = float(self.grid[others].sum()) + np.add.outer(self.grid, self.grid)
+                best = _argbest(
+                    both.ravel(), (gains > BETTER_OFF_GBP).sum(axis=2).ravel(), gains.sum(axis=2).ravel(), top.ravel(), fee_total.ravel()
+                )
+                trial = idx.copy()
+                trial[s], trial[t] = divmod(best, g)
+                outcome = self.score(trial)
+                if outcome.key() > current.key():
+                    idx[:] = trial
+                    return True, outcome
+        return False, current
+
+
+def _argbest(surplus: np.ndarray, better: np.ndarray, difference: np.ndarray, top: np.ndarray, fee_total: np.ndarray) -> int:
+    """The index of the best candidate by design_score.key, the lowest index on ties (vectorised)."""
+    viable = surplus >= 0
+    order = np.lexsort(
+        (
+            -np.arange(len(surplus)),
+            -np.round(fee_total, 6),
+            -top,
+            np.round(difference, 2),
+            better.astype(float),
+            np.where(viable, 0.0, surplus),
+            viable.astype(float),
+        )
+    )
+    return int(order[-1])
 
 
 def engine_table(model: Model, scenario: Scenario, services: list[str], grid: np.ndarray) -> Table:

@@ -138,6 +138,11 @@ def test_never_worse_than_the_best_single_fee_for_any_federation(dataset, scenar
         model.close()
 
 
+def test_the_engine_table_is_used_where_the_numpy_table_does_not_match(worked, monkeypatch):
+    monkeypatch.setattr(design_module, "fast_table", lambda *args: None)
+    assert design_fees(worked, Scenario()).service_fee_pct == {"Phlebotomy": 7.5}
+
+
 def test_the_numpy_table_matches_the_engine_table(sample):
     scenario = Scenario(participation="rational", opt_out_tolerance_gbp=300, activity_change_pct=5)
     services = federation_services(sample, scenario)
@@ -157,6 +162,7 @@ def test_when_the_table_does_not_predict_the_engine_every_move_is_run(worked, mo
         table.exact = False
         return table
 
+    monkeypatch.setattr(design_module, "fast_table", lambda *args: None)
     monkeypatch.setattr(design_module, "engine_table", untrusted)
     design = design_fees(worked, Scenario())
     assert design.method == "engine"
@@ -183,3 +189,20 @@ def test_affordable_overheads_at_todays_fees(worked):
     rational = affordable_overheads(worked, Scenario(participation="rational"))
     assert rational.fee_income_gbp == 0  # at 10% everyone leaves
     assert "£3,000 a year has to be cut or found elsewhere" in rational.sentence()
+
+
+def test_two_services_at_once_get_past_where_one_at_a_time_sticks():
+    from finance.analysis.design_table import Table
+
+    # Fees 0, 1 or 2 points on two services, each bringing in 5 a point; overheads 10. Practice 1
+    # gains only when service A is free, practice 2 only when B is. From (1, 1) no single move both
+    # keeps the overheads covered and frees a practice; A at 2 with B at 0 does.
+    gain = np.zeros((2, 3, 2))
+    gain[0, :, 0] = [1, -1, -2]
+    gain[1, :, 1] = [1, -1, -2]
+    table = Table(["A", "B"], np.array([0.0, 1.0, 2.0]), np.array([[0, 5, 10], [0, 5, 10]], dtype=float), gain, -10.0, np.zeros(2))
+    alone = table.search(np.array([1, 1]))
+    assert alone.fees == {"A": 1.0, "B": 1.0} and alone.better_off == 0
+    both = table.search(np.array([1, 1]), pairs=True)
+    assert both.viable and both.better_off == 1
+    assert both.fees in ({"A": 2.0, "B": 0.0}, {"A": 0.0, "B": 2.0})
