@@ -32,7 +32,7 @@ from finance.model.scenario import Scenario, scenario_replace
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 1
 MAX_DRAWS = 100_000
-BATCH = 250  # draws per engine pass: large enough to be quick...
+BATCH = 1000  # draws per engine pass: large enough to be quick...
 BATCH_ROWS = 2_000_000  # ...and at most about this many (draw, practice, service) rows in one pass, to bound memory
 BETTER_OFF_GBP = 0.005
 
