@@ -55,8 +55,10 @@ def outcome_of(results: Results, fees: dict[str, float]) -> Outcome:
 
 
 def same(engine: Outcome, predicted: Outcome) -> bool:
+    """The engine's figures are the table's, float noise apart (and on the same side of break-even)."""
     return (
         engine.better_off == predicted.better_off
+        and engine.viable == predicted.viable
         and abs(engine.surplus_gbp - predicted.surplus_gbp) <= CHECK_TOLERANCE_GBP
         and abs(engine.difference_total_gbp - predicted.difference_total_gbp) <= CHECK_TOLERANCE_GBP
     )
