@@ -22,7 +22,7 @@ from finance.model.scenario import Scenario
 BATCH = 16  # variants per engine pass when the engine builds the table (bounds memory)
 # How much searching: random starts while about SEARCH_BUDGET numbers are worked (a few seconds at
 # England scale), and moves of two services at once where the table is small enough.
-SEARCH_BUDGET = 400_000_000
+SEARCH_BUDGET = 1_600_000_000
 RANDOM_STARTS = 30
 PAIR_BUDGET = 20_000_000
 
