@@ -206,3 +206,17 @@ def test_two_services_at_once_get_past_where_one_at_a_time_sticks():
     both = table.search(np.array([1, 1]), pairs=True)
     assert both.viable and both.better_off == 1
     assert both.fees in ({"A": 2.0, "B": 0.0}, {"A": 0.0, "B": 2.0})
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(federations(), scenarios())
+def test_the_numpy_table_is_the_engine_table_for_any_federation(dataset, scenario):
+    model = Model(dataset)
+    try:
+        services, grid = federation_services(model, scenario), fee_grid(12)
+        fast, engine = fast_table(model, scenario, services, grid), engine_table(model, scenario, services, grid)
+        assert fast is not None  # the numpy figures cover every scenario of this model
+        np.testing.assert_allclose(fast.fee_income, engine.fee_income, atol=1e-6)
+        np.testing.assert_allclose(fast.gain, engine.gain, atol=1e-6)
+    finally:
+        model.close()
