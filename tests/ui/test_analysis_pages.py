@@ -106,3 +106,25 @@ def test_designed_fees_and_a_plan_year_can_join_the_options(sample_model, tmp_pa
     assert saved["Designed fees"].service_fee_pct == design_fees(sample_model, Scenario()).service_fee_pct
     second_year = run_plan(sample_model, Scenario(), default_plan()).years[1].results.scenario
     assert saved["Plan 2026/27"] == second_year
+
+
+def test_the_board_pack_adds_the_analyses_this_session_ran(sample_dataset, monkeypatch):
+    import io
+
+    import openpyxl
+
+    from finance.store.scenarios import ScenarioStore
+    from tests.ui.apptest import capture_downloads, downloaded
+
+    served = capture_downloads(monkeypatch)
+    ScenarioStore().save("Option A", Scenario(overhead_change_pct=10), "overheads up", sample_dataset)
+    ScenarioStore().save("Option B", Scenario(overhead_change_pct=-10), "overheads down", sample_dataset)
+    at = open_app()
+    go(at, "fee_designer.py", "Fee designer")
+    go(at, "plan.py", "Three-year plan")
+    go(at, "options.py", "Options for the board")
+    at.multiselect(key="compare_options").set_value(["Option A", "Option B"]).run()
+    button(at, "Prepare the board pack").click().run()
+    assert_ok(at)
+    workbook = openpyxl.load_workbook(io.BytesIO(downloaded(at, served, "Board pack (.xlsx)")), read_only=True)
+    assert workbook.sheetnames[-3:] == ["Fee designer", "Plan", "Assumptions"]
