@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, sensitivity, session_keeper, state
+from ui import charts, sensitivity, session_keeper, state, uncertainty
 from ui.components import intro
 
 intro(
@@ -37,3 +37,5 @@ if scenario.participation == "all":
 st.subheader("Break-even values")
 for found in sensitivity.breakevens(scenario):
     st.markdown(f"- **{found.label}:** {found.message}")
+
+uncertainty.show(scenario)

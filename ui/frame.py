@@ -22,6 +22,8 @@ PAGES = (
     ("Services", "services.py", ":material/medical_services:"),
     ("Options", "options.py", ":material/compare_arrows:"),
     ("Sensitivity", "sensitivity.py", ":material/tune:"),
+    ("Fee designer", "fee_designer.py", ":material/price_change:"),
+    ("Three-year plan", "plan.py", ":material/timeline:"),
     ("Data", "data.py", ":material/upload_file:"),
     ("About", "about.py", ":material/info:"),
 )

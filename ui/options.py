@@ -17,7 +17,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import appraisal_files, chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import confirm, session_keeper, sidebar, state
+from ui import analysis_state, confirm, session_keeper, sidebar, state
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -279,7 +279,7 @@ def board_pack(comparison: Comparison) -> None:
             st.session_state["board_pack"] = (
                 key,
                 {
-                    "xlsx": comparison_workbook(comparison, dataset, federation=federation),
+                    "xlsx": comparison_workbook(comparison, dataset, federation=federation, extra_sheets=analysis_state.board_sheets()),
                     "pdf": pdf,
                     "appraisal": page.encode("utf-8"),
                     "csv": options_csv(comparison),

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from finance.cli.analysis_common import add_board_pack_options, board_pack_analyses
 from finance.cli.main import _add_files, _load
 from finance.errors import ScenarioError
 from finance.model.scenario import Scenario
@@ -50,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--html", metavar="OUT.html", help="also write the standalone HTML report")
     export.add_argument("--pdf", metavar="OUT.pdf", help="also write the one-page options appraisal as a PDF")
     export.add_argument("--appraisal-html", metavar="OUT.html", help="also write the one-page options appraisal as printable HTML")
+    add_board_pack_options(export)
     export.set_defaults(func=_export)
 
 
@@ -124,7 +126,12 @@ def _export(args: argparse.Namespace) -> int:
             print(f"warning: {name}: {note}", file=sys.stderr)
     model = Model(dataset)
     try:
-        comparison = compare(model, options, args.base)
+        extra_options, extra_sheets = board_pack_analyses(args, model, options)
+        comparison = compare(model, options + extra_options, args.base)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
     finally:
         model.close()
     federation = args.federation
@@ -136,7 +143,9 @@ def _export(args: argparse.Namespace) -> int:
         part = appraisal["files"][index]
         return part if isinstance(part, bytes) else part.encode("utf-8")
 
-    outputs: list[tuple[str, Callable[[], bytes]]] = [(args.out, lambda: comparison_workbook(comparison, dataset, federation=federation))]
+    outputs: list[tuple[str, Callable[[], bytes]]] = [
+        (args.out, lambda: comparison_workbook(comparison, dataset, federation=federation, extra_sheets=extra_sheets))
+    ]
     if args.csv:
         outputs.append((args.csv, lambda: options_csv(comparison)))
     if args.html:

@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--blank", action="store_true", help="leave out the example rows")
     template.set_defaults(func=_template)
 
-    for module in ("finance.cli.payments", "finance.cli.export"):
+    for module in ("finance.cli.payments", "finance.cli.export", "finance.cli.design", "finance.cli.uncertainty", "finance.cli.plan"):
         _register_optional(module, commands)
     return parser
 

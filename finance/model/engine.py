@@ -120,7 +120,9 @@ class Model:
         self.dataset = dataset
         self._lock = threading.Lock()
         self._con = duckdb.connect(":memory:")
-        self._con.execute("SET threads TO 2")
+        # One thread: DuckDB adds floats in a different order from run to run when two threads share a
+        # sum, so the same scenario could differ in the last digits; here the second thread gains little.
+        self._con.execute("SET threads TO 1")
         for name in ("practices", "income", "services", "activity", "federation_costs", "practice_costs"):
             frame = getattr(dataset, name)
             self._con.register(f"{name}_frame", frame)
@@ -161,6 +163,17 @@ class Model:
             self._settle(scenarios)
             summary = self._frame("result_summary")
         return summary.drop(columns="variant")
+
+    def headlines(self, scenarios: Sequence[Scenario]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Many scenarios without the per-row detail: (the summaries' headline per variant, every
+        practice's result per variant: result_practices with its variant column), for draws and plans."""
+        if not scenarios:
+            return pd.DataFrame(), pd.DataFrame()
+        with self._lock:
+            self._settle(scenarios)
+            summary = self._frame("result_summary")
+            practices = self._frame("result_practices")
+        return summary, practices
 
     def lines(self, scenario: Scenario) -> pd.DataFrame:
         """The scenario applied to every (practice, service) pair before anyone leaves (lines.sql):
