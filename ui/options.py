@@ -17,7 +17,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import sidebar, state
+from ui import sidebar, state, workspace
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -25,7 +25,7 @@ MAX_OPTIONS = 4
 
 
 def store() -> ScenarioStore:
-    return ScenarioStore()
+    return workspace.scenario_store()  # this session's workspace: 'local' with sign-in off
 
 
 def save_form(scenario: Scenario) -> None:
