@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import postgres  # noqa: F401  (the private PostgreSQL cluster, for any test that asks)
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKED_EXAMPLE = ROOT / "tests" / "data" / "worked_example"
 SAMPLE_DATA = ROOT / "sample_data"

@@ -4,6 +4,10 @@
 root: PostgreSQL refuses to run as root), with password sign-in over TCP on 127.0.0.1 only, the
 settings of deploy/postgresql.conf, and every statement logged so that a test can read the server
 log for figures that must never be there. ``new_database()`` gives each test a database of its own.
+
+The ``postgres`` fixture starts one cluster per test session, the first time a test asks for it.
+Where PostgreSQL is not installed its tests skip, saying so, except in CI (CI=true), where they
+fail: .ci/run installs it, so a missing server there is a broken set-up, not a pass.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY_SETTINGS = ROOT / "deploy" / "postgresql.conf"
@@ -132,3 +139,17 @@ class PostgresCluster:
             if not self.folder.exists():
                 break
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One private cluster for the test session (registered for every test in tests/conftest.py)."""
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL is not installed (Debian: apt-get install postgresql; .ci/run does this)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = PostgresCluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
