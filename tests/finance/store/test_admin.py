@@ -22,7 +22,9 @@ def environment(backend, monkeypatch):
 
 def test_create_add_list_audit_remove(environment, capsys):
     assert main(["--actor", "admin@csu.example", "create-workspace", "barnsley", "Barnsley federation"]) == 0
-    assert main(["--actor", "admin@csu.example", "add-member", "barnsley", "Ann@NHS.net", "--role", "practice", "--practice", "c85001"]) == 0
+    assert (
+        main(["--actor", "admin@csu.example", "add-member", "barnsley", "Ann@NHS.net", "--role", "practice", "--practice", "c85001"]) == 0
+    )
     assert main(["add-member", "barnsley", "bob@nhs.net"]) == 0
     assert main(["workspaces"]) == 0
     assert main(["members", "barnsley"]) == 0
