@@ -203,6 +203,9 @@ def report(args, runs: list[Session], servers: list[AppServer], urls: list[str],
             print(f"{where:<28} {len(moves):>5} {statistics.median(moves):>6.0f}ms {percentile(moves, 0.95):>6.0f}ms {max(moves):>6.0f}ms")
     for server, cpu in zip(servers, cpu_used, strict=True):
         print(f"server {server.url}: {cpu:.1f} s CPU over {wall:.1f} s")
+    moves_done = sum(len(r.moves_ms) for r in runs)
+    if moves_done:  # what the servers spent, apart from the browsers sharing the machine
+        print(f"server CPU a move (page loads included): {sum(cpu_used) / moves_done * 1000:.0f} ms")
     print(f"{len(runs) - len(broken)} of {len(runs)} sessions completed")
 
 
