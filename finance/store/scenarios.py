@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from finance.errors import ScenarioError, StoreError
 from finance.model.scenario import Scenario
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_STORE_PATH", "STORE_ENV", "SavedScenario", "ScenarioStore", "default_store_path"]
 
 MAX_NAME_LENGTH = 80
+T = TypeVar("T")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _COLUMNS = "name, description, scenario_json, file_names, fingerprint, saved_at, saved_by"
@@ -181,8 +183,8 @@ class ScenarioStore:
 
         self._transaction(write)
 
-    def _transaction(self, work):
-        def checked(db: Db):
+    def _transaction(self, work: Callable[[Db], T]) -> T:
+        def checked(db: Db) -> T:
             require_workspace(db, self.workspace)
             return work(db)
 
