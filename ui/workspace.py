@@ -9,6 +9,7 @@ theirs (``practice_choices``). The choice is kept in this session's state, never
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import streamlit as st
@@ -20,6 +21,8 @@ from finance.store.workspaces import LOCAL_USER, LOCAL_WORKSPACE, Membership, Wo
 LOCAL = Membership(LOCAL_WORKSPACE, "This server", LOCAL_USER, "member")
 PRACTICE_PAGES = ("Practices", "About")  # the pages that show one practice at a time (or none)
 _KEY = "workspace_membership"
+_MEMBERSHIPS = "workspace_memberships_read"
+MEMBERSHIP_CHECK_SECONDS = 60.0  # a member removed loses the workspace within this long
 _PICKER = "workspace_picker"
 
 
@@ -28,11 +31,7 @@ def choose(user: str) -> Membership:
     if user == LOCAL_USER:
         st.session_state[_KEY] = LOCAL
         return LOCAL
-    try:
-        memberships = WorkspaceStore(actor=user).memberships(user)
-    except FinanceError as exc:
-        st.error(str(exc), icon=":material/error:")
-        st.stop()
+    memberships = _memberships(user)
     if not memberships:
         st.warning(
             f"You are signed in as {user}, but you are not a member of any workspace yet: ask your federation's administrator to add you."
@@ -49,6 +48,20 @@ def choose(user: str) -> Membership:
             st.session_state.pop(key, None)
     st.session_state[_KEY] = by_id[chosen]
     return by_id[chosen]
+
+
+def _memberships(user: str) -> list[Membership]:
+    """The user's memberships, read again at most every MEMBERSHIP_CHECK_SECONDS (not on every slider move)."""
+    kept = st.session_state.get(_MEMBERSHIPS)
+    if kept is not None and kept[0] == user and time.monotonic() - kept[1] < MEMBERSHIP_CHECK_SECONDS:
+        return kept[2]
+    try:
+        memberships = WorkspaceStore(actor=user).memberships(user)
+    except FinanceError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+    st.session_state[_MEMBERSHIPS] = (user, time.monotonic(), memberships)
+    return memberships
 
 
 def current() -> Membership:

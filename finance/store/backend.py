@@ -33,6 +33,7 @@ DATABASE_URL_ENV = "FINANCE_DATABASE_URL"
 DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "data" / "scenarios.duckdb"
 BUSY_WAIT_SECONDS = 15.0  # how long an operation waits for another writer before saying "busy"
 CONNECT_TIMEOUT_SECONDS = 10
+POOL_SIZE = 4  # idle PostgreSQL connections kept a process (one a thread at a time uses each)
 
 _BUSY = ("lock", "resource in use", "already attached")  # another process (or a closing connection) has the DuckDB file
 
@@ -189,6 +190,8 @@ class PostgresBackend(Backend):
         self._where = f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
         self._migrated = False
         self._migrate_lock = threading.Lock()
+        self._idle: list = []  # connections kept between transactions: a new one costs a sign-in (~10 ms)
+        self._idle_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"PostgresBackend({self._where!r})"
@@ -212,18 +215,71 @@ class PostgresBackend(Backend):
 
         deadline = time.monotonic() + BUSY_WAIT_SECONDS
         while True:
+            con, reused = self._connection()
             try:
-                with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True) as con:
-                    con.execute("SET TimeZone = 'UTC'")  # CURRENT_TIMESTAMP in the migrations is then UTC
-                    with con.transaction():  # BEGIN ... COMMIT, or ROLLBACK when work raises
-                        return work(Db(con, self.kind))
+                with con.transaction():  # BEGIN ... COMMIT, or ROLLBACK when work raises
+                    result = work(Db(con, self.kind))
             except (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation, errors.LockNotAvailable):
                 # Another server committed the same change first: run again, and this time see it.
+                self._release(con)
                 _wait_or_give_up(deadline, self)
+                continue
             except psycopg.OperationalError as exc:
+                con.close()
+                if reused:  # a kept connection the server has since dropped (a restart): the others went with it
+                    self._drop_idle()
+                    continue
                 raise StoreError(f"The store cannot reach {self.describe()}: {_first_line(str(exc))}") from None
             except psycopg.Error as exc:
+                con.close()
                 raise StoreError(f"{self.describe()} could not be updated: {_first_line(str(exc))}") from None
+            except BaseException:
+                self._release(con)  # a plain StoreError from ``work``: the transaction was rolled back
+                raise
+            self._release(con)
+            return result
+
+    def _connection(self):
+        """A kept idle connection when there is one (True), else a new one (False)."""
+        import psycopg
+
+        with self._idle_lock:
+            while self._idle:
+                con = self._idle.pop()
+                if not con.closed:
+                    return con, True
+        try:
+            con = psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_SECONDS, autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"The store cannot reach {self.describe()}: {_first_line(str(exc))}") from None
+        try:
+            con.execute("SET TimeZone = 'UTC'")  # CURRENT_TIMESTAMP in the migrations is then UTC
+        except psycopg.Error as exc:
+            con.close()
+            raise StoreError(f"The store cannot reach {self.describe()}: {_first_line(str(exc))}") from None
+        return con, False
+
+    def _release(self, con) -> None:
+        """Keep a connection for the next transaction when it is healthy and idle (at most POOL_SIZE kept)."""
+        from psycopg.pq import TransactionStatus
+
+        if not con.closed and con.info.transaction_status == TransactionStatus.IDLE:
+            with self._idle_lock:
+                if len(self._idle) < POOL_SIZE:
+                    self._idle.append(con)
+                    return
+        con.close()
+
+    def _drop_idle(self) -> None:
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for con in idle:
+            with suppress(Exception):
+                con.close()
+
+    def close(self) -> None:
+        """Close the connections kept for reuse (the next transaction opens a new one)."""
+        self._drop_idle()
 
 
 _POSTGRES: dict[str, PostgresBackend] = {}

@@ -123,3 +123,17 @@ def test_sign_out_button_signs_out():
     [sign_out] = [b for b in at.sidebar.button if b.label == "Sign out"]
     sign_out.click().run()
     assert [b.label for b in at.button] == ["Sign in"]
+
+
+def test_a_member_removed_loses_the_workspace_at_the_next_check(store_path, monkeypatch):
+    import ui.workspace
+
+    at = go(signed_in("ann@barnsley.example"), "Options")
+    assert saved_names(at) == ["Barnsley's option"]
+    WorkspaceStore(store_path, actor="admin@csu.example").remove_member("barnsley", "ann@barnsley.example")
+    at.run()
+    assert saved_names(at) == ["Barnsley's option"]  # read a moment ago: not read again on every rerun
+    monkeypatch.setattr(ui.workspace, "MEMBERSHIP_CHECK_SECONDS", 0.0)  # the check is due
+    at.run()
+    assert any("not a member of any workspace" in w.value for w in at.warning)
+    assert len(at.metric) == 0 and not [s for s in at.selectbox if s.key == "manage_option"]

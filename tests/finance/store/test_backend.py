@@ -44,3 +44,22 @@ def test_a_wrong_password_is_refused_plainly(postgres):
 def test_a_url_that_is_not_one():
     with pytest.raises(StoreError, match="FINANCE_DATABASE_URL is not a PostgreSQL address"):
         PostgresBackend("mysql://finance:pw@db.example/federation")
+
+
+def test_connections_are_kept_and_a_dropped_one_is_replaced(postgres):
+    import psycopg
+
+    url = postgres.new_database()
+    backend = PostgresBackend(url)
+    store = ScenarioStore(backend=backend)
+    store.save("Before", Scenario())
+    pids = {backend.transaction(lambda db: db.row("SELECT pg_backend_pid()")[0]) for _ in range(3)}
+    assert len(pids) == 1  # one connection, kept between transactions
+    with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would: every connection dropped
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    assert store.names() == ["Before"]  # a new connection, transparently
+    assert backend.transaction(lambda db: db.row("SELECT pg_backend_pid()")[0]) not in pids
+    with pytest.raises(StoreError, match="already saved"):
+        store.save("Before", Scenario())
+    assert store.names() == ["Before"]  # the refused save rolled back; its connection is still good
+    backend.close()
