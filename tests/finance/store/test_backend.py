@@ -56,7 +56,9 @@ def test_connections_are_kept_and_a_dropped_one_is_replaced(postgres):
     pids = {backend.transaction(lambda db: db.row("SELECT pg_backend_pid()")[0]) for _ in range(3)}
     assert len(pids) == 1  # one connection, kept between transactions
     with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would: every connection dropped
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
     assert store.names() == ["Before"]  # a new connection, transparently
     assert backend.transaction(lambda db: db.row("SELECT pg_backend_pid()")[0]) not in pids
     with pytest.raises(StoreError, match="already saved"):
