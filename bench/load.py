@@ -1,10 +1,10 @@
 """Load: concurrent real browser sessions across two app servers, timed from a slider move to the new figure.
 
-    python bench/load.py [--sessions 20] [--moves 5] [--servers 2] [--via-nginx] [--database-url URL]
+    python bench/load.py [--sessions 20] [--moves 5] [--servers 2] [--via-nginx] [--database-url URL | --postgres]
 
 Starts ``--servers`` `streamlit run app.py` processes on 127.0.0.1 (free ports; all on one
-PostgreSQL database when ``--database-url`` or $FINANCE_DATABASE_URL is given, else each on a DuckDB
-file of its own in a temporary folder) and one headless Chromium (Debian's, /usr/bin/chromium) with
+PostgreSQL database when ``--database-url`` or $FINANCE_DATABASE_URL is given or ``--postgres``
+starts a private cluster, else each on a DuckDB file of its own in a temporary folder) and one headless Chromium (Debian's, /usr/bin/chromium) with
 one browser context a session, so every session is a separate Streamlit session. Sessions are
 spread over the servers in turn, or all sent through nginx running deploy/nginx-site.conf with
 ``--via-nginx`` (from one loopback address ip_hash sends them all to one server: the figure then
@@ -153,6 +153,7 @@ def main() -> int:
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--via-nginx", action="store_true")
     parser.add_argument("--database-url", default=os.environ.get("FINANCE_DATABASE_URL", ""))
+    parser.add_argument("--postgres", action="store_true", help="start a private PostgreSQL cluster (tests/postgres.py) for the servers")
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.moves <= 50 or not 1 <= args.servers <= 4:
@@ -160,8 +161,13 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="finance-load-"))
     servers: list[AppServer] = []
-    proxy = None
+    proxy = cluster = None
     try:
+        if args.postgres:
+            from tests.postgres import PostgresCluster, postgres_bin
+
+            cluster = PostgresCluster(postgres_bin()).start()
+            args.database_url = cluster.new_database()
         for n in range(args.servers):
             env = {"FINANCE_DATABASE_URL": args.database_url, "FINANCE_SCENARIO_STORE": str(folder / f"store-{n}.duckdb")}
             servers.append(start_app(folder, env))
@@ -183,6 +189,8 @@ def main() -> int:
             proxy.stop()
         for server in servers:
             server.stop()
+        if cluster is not None:
+            cluster.stop()
 
 
 def report(args, runs: list[Session], servers: list[AppServer], urls: list[str], cpu_used: list[float], wall: float) -> None:
