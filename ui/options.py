@@ -1,7 +1,7 @@
 """Components of the Options page: save the sidebar's scenario, manage saved ones, compare them,
-and make the board pack. Saved scenarios live in the server's scenario store (a DuckDB file),
-so they survive a refresh and a restart; they hold scenario parameters and file names, never
-uploaded figures."""
+and make the board pack. Saved scenarios live in the store (a DuckDB file, or PostgreSQL), in this
+session's workspace, so they survive a refresh and a restart; they hold scenario parameters and
+file names, never uploaded figures."""
 
 from __future__ import annotations
 
