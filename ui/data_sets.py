@@ -2,7 +2,8 @@
 
 Kept files are stored for this session's workspace only (finance/store/datasets.py): another
 workspace never lists them, and deleting removes their bytes. A kept set is checked again, like
-a new upload, when it is opened.
+a new upload, when it is opened. Only with sign-in on: without it everyone using the server shares
+the one local workspace, and uploaded figures must stay in each user's own session.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import streamlit as st
 
 from finance.errors import FinanceError
 from finance.store.datasets import DataSetStore
-from ui import state, workspace
+from ui import auth, state, workspace
 
 
 def store() -> DataSetStore:
@@ -20,7 +21,9 @@ def store() -> DataSetStore:
 
 
 def show() -> None:
-    """Keep the data loaded now (not the sample), and open or delete the workspace's kept data sets."""
+    """Keep the data loaded now (not the sample), and open or delete the workspace's kept data sets (sign-in on only)."""
+    if not auth.configured():
+        return
     st.subheader("Kept in this workspace")
     data = state.loaded()
     if not data.is_sample:

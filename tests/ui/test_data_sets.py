@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from finance.store.datasets import DataSetStore
 from finance.store.workspaces import WorkspaceStore
-from tests.ui.apptest import TIMEOUT, assert_ok, go, open_page, upload, valid_workbook
+from tests.ui.apptest import TIMEOUT, assert_ok, go, open_app, open_page, upload, valid_workbook
 from tests.ui.test_auth import AUTH
 
 
@@ -72,3 +72,10 @@ def test_keep_open_and_delete_a_data_set_in_the_workspace_only(store_path):
     assert_ok(again)
     assert DataSetStore(store_path, workspace="barnsley").list() == []
     assert kept_labels(again) == []
+
+
+def test_with_sign_in_off_nothing_is_kept_beyond_the_session():
+    # Everyone using a server without sign-in shares its one workspace: uploads stay in each session.
+    at = open_app("Data")
+    assert "Kept in this workspace" not in [h.value for h in at.subheader]
+    assert not [b for b in at.button if b.label == "Keep in this workspace"] and kept_labels(at) == []
