@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import os
 import platform
+import shutil
 import signal
 import statistics
 import sys
@@ -191,6 +192,7 @@ def main() -> int:
             server.stop()
         if cluster is not None:
             cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # the servers' logs and stores: nothing to keep
 
 
 def report(args, runs: list[Session], servers: list[AppServer], urls: list[str], cpu_used: list[float], wall: float) -> None:
