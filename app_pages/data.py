@@ -6,7 +6,7 @@ import streamlit as st
 from finance.format import gbp
 from finance.ingest.read import Upload
 from finance.ingest.template import template_workbook
-from ui import loaded_files, payments_import, state, upload_report
+from ui import data_sets, loaded_files, payments_import, state, upload_report
 from ui.components import intro, money_table
 
 intro(
@@ -47,6 +47,7 @@ if "upload_report" in st.session_state:
     upload_report.show(result, previous)
 
 payments_import.show()
+data_sets.show()  # files kept for this workspace only
 
 st.subheader("What is loaded now")
 loaded_files.file_list()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import meeting_mode, session_keeper, share, sidebar, state
+from ui import auth, meeting_mode, session_keeper, share, sidebar, state, workspace
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -32,8 +32,11 @@ PAGES = (
 def run(start: str = "Overview") -> None:
     """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
     st.set_page_config(page_title="GP federation finance", page_icon=str(ICON), layout="wide")
+    workspace.choose(auth.require_sign_in())  # with sign-in off: the local workspace, as before
+    pages = [page for page in PAGES if workspace.page_allowed(page[0])]
+    start = start if start in (title for title, _, _ in pages) else pages[0][0]
     navigation = st.navigation(
-        [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
+        [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in pages]
     )
     session_keeper.start()  # the browser's session again after a refresh or a restart, or a new one
     data = state.source()  # the sidebar and the link hold real practice codes, also in meeting mode
@@ -45,6 +48,7 @@ def run(start: str = "Overview") -> None:
     share.write_link(scenario, data.dataset.fingerprint)
     session_keeper.write_cookie()
     share.show_note()
+    auth.sign_out_button()
     try:
         navigation.run()
     finally:

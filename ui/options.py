@@ -1,7 +1,7 @@
 """Components of the Options page: save the sidebar's scenario, manage saved ones, compare them,
-and make the board pack. Saved scenarios live in the server's scenario store (a DuckDB file),
-so they survive a refresh and a restart; they hold scenario parameters and file names, never
-uploaded figures."""
+and make the board pack. Saved scenarios live in the store (a DuckDB file, or PostgreSQL), in this
+session's workspace, so they survive a refresh and a restart; they hold scenario parameters and
+file names, never uploaded figures."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import appraisal_files, chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import analysis_state, confirm, session_keeper, sidebar, state
+from ui import analysis_state, confirm, session_keeper, sidebar, state, workspace
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -25,7 +25,7 @@ MAX_OPTIONS = 4
 
 
 def store() -> ScenarioStore:
-    return ScenarioStore()
+    return workspace.scenario_store()  # this session's workspace: 'local' with sign-in off
 
 
 def save_form(scenario: Scenario) -> None:

@@ -1,1 +1,1 @@
-"""Where saved options are kept: the scenario store shared by threads and processes."""
+"""The store: workspaces, members, saved options, uploaded data sets and the audit log, on DuckDB or PostgreSQL."""

@@ -1,75 +1,44 @@
-"""Named scenarios saved in a DuckDB file, shared by every session of the app and the command line.
+"""Named scenarios (saved options) kept per workspace, on the DuckDB file or on PostgreSQL.
 
 ``ScenarioStore(path).save("Option A", scenario, dataset=dataset)`` records the scenario's JSON
 (``Scenario.to_dict``, never a pickle), a description, the data it was made on (file names and
-``Dataset.fingerprint``) and when. Reading it back goes through ``Scenario.from_dict``, so a saved
-scenario is checked exactly like a scenario file.
+``Dataset.fingerprint``), who saved it and when, in the workspace the store was opened on
+(``workspace='local'`` unless told: the one workspace of a server nobody signs in to). Reading it
+back goes through ``Scenario.from_dict``, so a saved scenario is checked exactly like a scenario
+file. Every change also writes its entry in the audit log (finance/store/audit.py).
 
-Every operation connects, runs one transaction and closes: DuckDB lets one process at a time open
-a file for writing, and two app processes may share the store, so no process holds it between
-calls. A process that finds the file locked waits and retries for a few seconds. Each transaction
-is committed through DuckDB's write-ahead log, so a process killed in the middle of a save loses at
-most that save, never an earlier one.
-
-The file is ``data/scenarios.duckdb`` under the project folder unless ``FINANCE_SCENARIO_STORE``
-names another; its folder is created on first use.
+Where it lives is finance/store/backend.py's choice: the DuckDB file ``path`` when given, else
+PostgreSQL when ``FINANCE_DATABASE_URL`` is set, else ``data/scenarios.duckdb`` under the project
+folder (or the file ``FINANCE_SCENARIO_STORE`` names). Every operation is one transaction, so a
+process killed in the middle of a save loses at most that save, never an earlier one.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import random
 import re
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import duckdb
-
 from finance.errors import ScenarioError, StoreError
 from finance.model.scenario import Scenario
+from finance.store.audit import record
+from finance.store.backend import DEFAULT_STORE_PATH, STORE_ENV, Backend, Db, DuckDBBackend, default_store_path, open_backend
+from finance.store.workspaces import LOCAL_USER, LOCAL_WORKSPACE, require_workspace
 
 if TYPE_CHECKING:
     from finance.ingest.dataset import Dataset
 
-STORE_ENV = "FINANCE_SCENARIO_STORE"
-DEFAULT_STORE_PATH = Path(__file__).resolve().parents[2] / "data" / "scenarios.duckdb"
+__all__ = ["DEFAULT_STORE_PATH", "STORE_ENV", "SavedScenario", "ScenarioStore", "default_store_path"]
+
 MAX_NAME_LENGTH = 80
-BUSY_WAIT_SECONDS = 15.0  # how long an operation waits for another process to release the file
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS saved_scenarios (
-    name_key      VARCHAR PRIMARY KEY,  -- the name in lower case: names are unique whatever their case
-    name          VARCHAR NOT NULL,
-    description   VARCHAR NOT NULL,
-    scenario_json VARCHAR NOT NULL,
-    file_names    VARCHAR[] NOT NULL,
-    fingerprint   VARCHAR,              -- NULL when saved without data
-    saved_at      TIMESTAMP NOT NULL    -- UTC
-)
-"""
-_COLUMNS = "name, description, scenario_json, file_names, fingerprint, saved_at"
-_BUSY = ("lock", "resource in use", "already attached")  # another process (or a closing connection) has the file
-
-# One lock per file for the threads of this process (the app's sessions): they take turns, which also
-# keeps DuckDB from opening and closing the same file in two threads at once.
-_PROCESS_LOCKS: dict[str, threading.Lock] = {}
-_PROCESS_LOCKS_GUARD = threading.Lock()
-
 T = TypeVar("T")
 
-
-def default_store_path() -> Path:
-    """$FINANCE_SCENARIO_STORE when set, else data/scenarios.duckdb in the project folder."""
-    override = os.environ.get(STORE_ENV, "").strip()
-    return Path(override).expanduser() if override else DEFAULT_STORE_PATH
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_COLUMNS = "name, description, scenario_json, file_names, fingerprint, saved_at, saved_by"
 
 
 @dataclass(frozen=True)
@@ -82,6 +51,7 @@ class SavedScenario:
     file_names: tuple[str, ...] = ()
     fingerprint: str | None = None
     saved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    saved_by: str = LOCAL_USER
 
     def matches(self, dataset: Dataset) -> bool:
         """True when the data loaded now is the data it was saved on (or it was saved without data)."""
@@ -109,13 +79,28 @@ class SavedScenario:
 
 
 class ScenarioStore:
-    """Named scenarios in one DuckDB file; safe to share between threads and between processes."""
+    """Named scenarios of one workspace; safe to share between threads, processes and servers."""
 
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path).expanduser() if path is not None else default_store_path()
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        workspace: str = LOCAL_WORKSPACE,
+        actor: str = LOCAL_USER,
+        database_url: str | None = None,
+        backend: Backend | None = None,
+    ):
+        self.backend = backend or open_backend(path, database_url)
+        self.workspace = workspace
+        self.actor = actor
+
+    @property
+    def path(self) -> Path | None:
+        """The DuckDB file, or None when the store is on PostgreSQL."""
+        return self.backend.path if isinstance(self.backend, DuckDBBackend) else None
 
     def __repr__(self) -> str:
-        return f"ScenarioStore({str(self.path)!r})"
+        return f"ScenarioStore({self.backend!r}, workspace={self.workspace!r})"
 
     def save(
         self, name: str, scenario: Scenario, description: str = "", dataset: Dataset | None = None, *, replace: bool = False
@@ -127,23 +112,26 @@ class ScenarioStore:
             description=str(description or "").strip(),
             file_names=tuple(dataset.file_names) if dataset is not None else (),
             fingerprint=dataset.fingerprint if dataset is not None else None,
+            saved_by=self.actor,
         )
 
-        def write(con: duckdb.DuckDBPyConnection) -> SavedScenario:
-            existing = _name_taken(con, saved.name)
+        def write(db: Db) -> SavedScenario:
+            existing = self._name_taken(db, saved.name)
             if existing is not None and not replace:
                 raise StoreError(f"A scenario named '{existing}' is already saved: choose another name, or replace it.")
-            con.execute("DELETE FROM saved_scenarios WHERE name_key = ?", [_key(saved.name)])
-            _insert(con, saved)
+            self._remove(db, saved.name)
+            self._insert(db, saved)
+            detail = f"was '{existing}'" if existing is not None and existing != saved.name else ""
+            self._audit(db, "replaced" if existing is not None else "saved", saved.name, detail)
             return saved
 
         return self._transaction(write)
 
     def list(self) -> list[SavedScenario]:
-        """Every saved scenario, by name (case ignored)."""
+        """Every saved scenario of the workspace, by name (case ignored)."""
 
-        def read(con: duckdb.DuckDBPyConnection) -> list[SavedScenario]:
-            rows = con.execute(f"SELECT {_COLUMNS} FROM saved_scenarios ORDER BY name_key").fetchall()
+        def read(db: Db) -> list[SavedScenario]:
+            rows = db.rows(f"SELECT {_COLUMNS} FROM saved_options WHERE workspace_id = ? ORDER BY name_key", [self.workspace])
             return [_saved(row) for row in rows]
 
         return self._transaction(read)
@@ -152,20 +140,21 @@ class ScenarioStore:
         return [s.name for s in self.list()]
 
     def load(self, name: str) -> SavedScenario:
-        return self._transaction(lambda con: _fetch(con, name))
+        return self._transaction(lambda db: self._fetch(db, name))
 
     def rename(self, old: str, new: str) -> SavedScenario:
         """Give a saved scenario another name (a change of case alone is allowed)."""
         new = _clean_name(new)
 
-        def write(con: duckdb.DuckDBPyConnection) -> SavedScenario:
-            saved = _fetch(con, old)
-            taken = _name_taken(con, new)
+        def write(db: Db) -> SavedScenario:
+            saved = self._fetch(db, old)
+            taken = self._name_taken(db, new)
             if taken is not None and _key(new) != _key(saved.name):
                 raise StoreError(f"A scenario named '{taken}' is already saved: choose another name.")
-            con.execute("DELETE FROM saved_scenarios WHERE name_key = ?", [_key(saved.name)])
+            self._remove(db, saved.name)
             renamed = replace(saved, name=new)
-            _insert(con, renamed)
+            self._insert(db, renamed)
+            self._audit(db, "renamed", new, f"was '{saved.name}'")
             return renamed
 
         return self._transaction(write)
@@ -174,85 +163,63 @@ class ScenarioStore:
         """A copy under a new name, saved now, made on the same data as the original."""
         new_name = _clean_name(new_name)
 
-        def write(con: duckdb.DuckDBPyConnection) -> SavedScenario:
-            saved = _fetch(con, name)
-            taken = _name_taken(con, new_name)
+        def write(db: Db) -> SavedScenario:
+            saved = self._fetch(db, name)
+            taken = self._name_taken(db, new_name)
             if taken is not None:
                 raise StoreError(f"A scenario named '{taken}' is already saved: choose another name for the copy.")
-            copy = replace(saved, name=new_name, saved_at=datetime.now(UTC))
-            _insert(con, copy)
+            copy = replace(saved, name=new_name, saved_at=datetime.now(UTC), saved_by=self.actor)
+            self._insert(db, copy)
+            self._audit(db, "duplicated", new_name, f"a copy of '{saved.name}'")
             return copy
 
         return self._transaction(write)
 
     def delete(self, name: str) -> None:
-        def write(con: duckdb.DuckDBPyConnection) -> None:
-            saved = _fetch(con, name)
-            con.execute("DELETE FROM saved_scenarios WHERE name_key = ?", [_key(saved.name)])
+        def write(db: Db) -> None:
+            saved = self._fetch(db, name)
+            self._remove(db, saved.name)
+            self._audit(db, "deleted", saved.name)
 
         self._transaction(write)
 
-    def _transaction(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Run ``work`` in one transaction on a fresh connection, retrying while another writer is busy."""
-        deadline = time.monotonic() + BUSY_WAIT_SECONDS
-        while True:
-            try:
-                with self._process_lock(), self._connection() as con:
-                    con.execute("BEGIN TRANSACTION")
-                    try:
-                        con.execute(_SCHEMA)
-                        result = work(con)
-                        con.execute("COMMIT")
-                    except BaseException:
-                        _rollback(con)
-                        raise
-                    return result
-            except (duckdb.TransactionException, duckdb.CatalogException, duckdb.BinderException) as exc:
-                # A conflict means another thread of this process committed first (a change to the same
-                # row, or the same new name): run again, so that the second attempt sees its change and
-                # answers plainly. Anything else means the file holds some other database.
-                if isinstance(exc, duckdb.TransactionException) or "conflict" in str(exc).lower():
-                    _wait_or_give_up(deadline, self.path)
-                    continue
-                raise self._not_a_store(exc) from None
-            except duckdb.Error as exc:
-                raise StoreError(f"The saved-scenarios file {self.path} could not be updated: {_first_line(str(exc))}") from None
+    def _transaction(self, work: Callable[[Db], T]) -> T:
+        def checked(db: Db) -> T:
+            require_workspace(db, self.workspace)
+            return work(db)
 
-    def _process_lock(self) -> threading.Lock:
-        key = os.path.abspath(self.path)
-        with _PROCESS_LOCKS_GUARD:
-            return _PROCESS_LOCKS.setdefault(key, threading.Lock())
+        return self.backend.transaction(checked)
 
-    @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"The folder for saved scenarios, {self.path.parent}, cannot be created ({exc.strerror}).") from None
-        deadline = time.monotonic() + BUSY_WAIT_SECONDS
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.Error as exc:
-                message = str(exc)
-                if any(word in message.lower() for word in _BUSY):
-                    _wait_or_give_up(deadline, self.path)
-                    continue
-                if "not a valid DuckDB database" in message:
-                    raise StoreError(
-                        f"{self.path} is not a saved-scenarios file (it is not a DuckDB database): "
-                        f"move it aside, or set {STORE_ENV} to another file."
-                    ) from None
-                raise StoreError(f"The saved-scenarios file {self.path} cannot be opened: {_first_line(message)}") from None
-        try:
-            yield con
-        finally:
-            con.close()
+    def _audit(self, db: Db, action: str, name: str, detail: str = "") -> None:
+        record(db, self.workspace, self.actor, action, "option", name, detail)
 
-    def _not_a_store(self, exc: Exception) -> StoreError:
-        return StoreError(
-            f"{self.path} is a DuckDB database but not a saved-scenarios file ({_first_line(str(exc))}): set {STORE_ENV} to another file."
+    def _name_taken(self, db: Db, name: str) -> str | None:
+        row = db.row("SELECT name FROM saved_options WHERE workspace_id = ? AND name_key = ?", [self.workspace, _key(name)])
+        return row[0] if row else None
+
+    def _fetch(self, db: Db, name: str) -> SavedScenario:
+        row = db.row(f"SELECT {_COLUMNS} FROM saved_options WHERE workspace_id = ? AND name_key = ?", [self.workspace, _key(name)])
+        if row is None:
+            raise StoreError(f"No scenario named '{name}' is saved.")
+        return _saved(row)
+
+    def _remove(self, db: Db, name: str) -> None:
+        db.run("DELETE FROM saved_options WHERE workspace_id = ? AND name_key = ?", [self.workspace, _key(name)])
+
+    def _insert(self, db: Db, saved: SavedScenario) -> None:
+        db.run(
+            f"INSERT INTO saved_options (workspace_id, name_key, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.workspace,
+                _key(saved.name),
+                saved.name,
+                saved.description,
+                json.dumps(saved.scenario.to_dict()),
+                list(saved.file_names),
+                saved.fingerprint,
+                saved.saved_at.astimezone(UTC).replace(tzinfo=None),
+                saved.saved_by,
+            ],
         )
 
 
@@ -271,35 +238,8 @@ def _key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
-def _name_taken(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    row = con.execute("SELECT name FROM saved_scenarios WHERE name_key = ?", [_key(name)]).fetchone()
-    return row[0] if row else None
-
-
-def _fetch(con: duckdb.DuckDBPyConnection, name: str) -> SavedScenario:
-    row = con.execute(f"SELECT {_COLUMNS} FROM saved_scenarios WHERE name_key = ?", [_key(name)]).fetchone()
-    if row is None:
-        raise StoreError(f"No scenario named '{name}' is saved.")
-    return _saved(row)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, saved: SavedScenario) -> None:
-    con.execute(
-        f"INSERT INTO saved_scenarios (name_key, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            _key(saved.name),
-            saved.name,
-            saved.description,
-            json.dumps(saved.scenario.to_dict()),
-            list(saved.file_names),
-            saved.fingerprint,
-            saved.saved_at.astimezone(UTC).replace(tzinfo=None),
-        ],
-    )
-
-
 def _saved(row: tuple) -> SavedScenario:
-    name, description, scenario_json, file_names, fingerprint, saved_at = row
+    name, description, scenario_json, file_names, fingerprint, saved_at, saved_by = row
     try:
         scenario = Scenario.from_json(scenario_json)
     except ScenarioError as exc:
@@ -311,19 +251,5 @@ def _saved(row: tuple) -> SavedScenario:
         file_names=tuple(file_names or ()),
         fingerprint=fingerprint,
         saved_at=saved_at.replace(tzinfo=UTC),
+        saved_by=saved_by,
     )
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    with suppress(duckdb.Error):  # the error being raised may already have aborted it
-        con.execute("ROLLBACK")
-
-
-def _wait_or_give_up(deadline: float, path: Path) -> None:
-    if time.monotonic() > deadline:
-        raise StoreError(f"The saved-scenarios file {path} is busy (another copy of the app is using it): try again in a moment.")
-    time.sleep(random.uniform(0.002, 0.02))
-
-
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else "unknown error"

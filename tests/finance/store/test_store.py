@@ -1,4 +1,4 @@
-"""The saved-scenarios store: round trips through the file, names, and safety across threads and processes."""
+"""The saved-scenarios store on both backends: round trips, names, and safety across threads and processes."""
 
 from __future__ import annotations
 
@@ -15,17 +15,19 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
+import finance.store.backend
 import finance.store.scenarios
 from finance.errors import StoreError
 from finance.model.scenario import Scenario
 from finance.store.scenarios import STORE_ENV, SavedScenario, ScenarioStore, default_store_path
 from tests.conftest import WORKED_EXAMPLE
+from tests.finance.store.conftest import location
 
 SPAWN = multiprocessing.get_context("spawn")  # never fork a process that has DuckDB loaded
 
 
 @pytest.fixture
-def store(tmp_path) -> ScenarioStore:
+def duckdb_store(tmp_path) -> ScenarioStore:
     return ScenarioStore(tmp_path / "folder" / "scenarios.duckdb")
 
 
@@ -44,7 +46,7 @@ OPTION_A = Scenario(management_fee_pct=6, participation="rational", service_fee_
 def test_save_then_load_from_a_new_store_object(store, dataset):
     before = datetime.now(UTC)
     store.save("Option A", OPTION_A, "The federation runs it at 6%", dataset=dataset)
-    again = ScenarioStore(store.path).load("Option A")
+    again = ScenarioStore(**location(store.backend)).load("Option A")
     assert again.scenario == OPTION_A
     assert again.description == "The federation runs it at 6%"
     assert again.file_names == tuple(dataset.file_names)
@@ -55,15 +57,12 @@ def test_save_then_load_from_a_new_store_object(store, dataset):
 
 def test_the_scenario_is_stored_as_its_json(store):
     store.save("Option A", OPTION_A)
-    con = duckdb.connect(str(store.path))
-    try:
-        (text,) = con.execute("SELECT scenario_json FROM saved_scenarios").fetchone()
-    finally:
-        con.close()
+    (text,) = store.backend.transaction(lambda db: db.row("SELECT scenario_json FROM saved_options"))
     assert json.loads(text) == OPTION_A.to_dict()
 
 
-def test_the_folder_is_created_on_first_use(store):
+def test_the_folder_is_created_on_first_use(duckdb_store):
+    store = duckdb_store
     assert not store.path.parent.exists()
     assert store.list() == []
     assert store.path.exists()
@@ -135,15 +134,14 @@ def test_a_duckdb_database_of_something_else(tmp_path):
 
 def test_a_stored_scenario_that_no_longer_checks_out(store):
     store.save("A", Scenario())
-    con = duckdb.connect(str(store.path))
-    con.execute("""UPDATE saved_scenarios SET scenario_json = '{"fee": 5}'""")
-    con.close()
+    store.backend.transaction(lambda db: db.run("""UPDATE saved_options SET scenario_json = '{"fee": 5}'"""))
     with pytest.raises(StoreError, match="The saved scenario 'A' cannot be read: unknown parameter 'fee'"):
         store.load("A")
 
 
 def test_the_path_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv(STORE_ENV, raising=False)
+    monkeypatch.delenv("FINANCE_DATABASE_URL", raising=False)
     assert default_store_path() == finance.store.scenarios.DEFAULT_STORE_PATH
     assert default_store_path().parts[-2:] == ("data", "scenarios.duckdb")
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "mine.duckdb"))
@@ -163,9 +161,9 @@ def test_saves_from_several_threads_all_land(store):
     assert len(store.list()) == 24
 
 
-def save_series(path: str, prefix: str, count: int, log: str | None = None) -> None:
+def save_series(where: dict[str, str], prefix: str, count: int, log: str | None = None) -> None:
     """Run in another process: save ``count`` scenarios, noting each completed save in ``log``."""
-    store = ScenarioStore(path)
+    store = ScenarioStore(**where)
     for i in range(count):
         store.save(f"{prefix} {i}", Scenario(management_fee_pct=i % 100, activity_change_pct=i))
         if log:
@@ -175,10 +173,10 @@ def save_series(path: str, prefix: str, count: int, log: str | None = None) -> N
 
 def test_saves_from_two_processes_and_this_one_all_land(store):
     store.list()  # create the file before the processes race to
-    workers = [SPAWN.Process(target=save_series, args=(str(store.path), f"process {p}", 8)) for p in range(2)]
+    workers = [SPAWN.Process(target=save_series, args=(location(store.backend), f"process {p}", 8)) for p in range(2)]
     for worker in workers:
         worker.start()
-    save_series(str(store.path), "parent", 8)
+    save_series(location(store.backend), "parent", 8)
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
@@ -188,7 +186,7 @@ def test_saves_from_two_processes_and_this_one_all_land(store):
 def test_a_process_killed_mid_write_leaves_every_completed_save(store, tmp_path):
     log = tmp_path / "done.txt"
     store.save("before", Scenario())
-    worker = SPAWN.Process(target=save_series, args=(str(store.path), "killed", 10_000, str(log)))
+    worker = SPAWN.Process(target=save_series, args=(location(store.backend), "killed", 10_000, str(log)))
     worker.start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < 15):
@@ -199,14 +197,15 @@ def test_a_process_killed_mid_write_leaves_every_completed_save(store, tmp_path)
     assert worker.exitcode == -signal.SIGKILL
     completed = log.read_text().split("\n")[:-1]  # whole lines only: the kill may cut the last one
     assert len(completed) >= 15
-    names = set(ScenarioStore(store.path).names())
+    names = set(ScenarioStore(**location(store.backend)).names())
     assert {"before", *completed} <= names
     assert names - {"before", *completed} <= {f"killed {len(completed)}"}  # at most the save it was making
     store.save("after", Scenario())
     assert store.load("killed 0").scenario == Scenario(management_fee_pct=0, activity_change_pct=0)
 
 
-def test_waits_for_another_process_then_says_busy(store, monkeypatch):
+def test_waits_for_another_process_then_says_busy(duckdb_store, monkeypatch):
+    store = duckdb_store
     store.list()
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(store.path)!r}); print('held', flush=True); time.sleep(0.6)"],
@@ -215,10 +214,10 @@ def test_waits_for_another_process_then_says_busy(store, monkeypatch):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(finance.store.scenarios, "BUSY_WAIT_SECONDS", 0.2)
+        monkeypatch.setattr(finance.store.backend, "BUSY_WAIT_SECONDS", 0.2)
         with pytest.raises(StoreError, match="is busy \\(another copy of the app is using it\\): try again in a moment"):
             store.save("A", Scenario())
-        monkeypatch.setattr(finance.store.scenarios, "BUSY_WAIT_SECONDS", 15.0)
+        monkeypatch.setattr(finance.store.backend, "BUSY_WAIT_SECONDS", 15.0)
         started = time.monotonic()
         store.save("A", Scenario())  # waits until the other process lets go
         assert time.monotonic() - started > 0.2
