@@ -74,6 +74,7 @@ class RawSheet:
     far: list[tuple[int, int, object]] = field(default_factory=list, repr=False)
     separator: str | None = None
     matched_by: str = "name"  # "name", "file" or "headings": how the table was recognised
+    uncalculated: int = 0  # formulas with no saved result (Uncalculated cells) in the sheet
 
     @property
     def is_csv(self) -> bool:

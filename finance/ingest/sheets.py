@@ -78,7 +78,9 @@ def _choose_csv(sheet: RawSheet, problems: list[Problem]) -> tuple[list[RawSheet
 
 
 def _raw(file: str, cells: SheetCells, table: str, how: str) -> RawSheet:
-    return RawSheet(file, cells.name, table, cells.rows, cells.row_numbers, cells.formulas, cells.far, matched_by=how)
+    return RawSheet(
+        file, cells.name, table, cells.rows, cells.row_numbers, cells.formulas, cells.far, matched_by=how, uncalculated=cells.uncalculated
+    )
 
 
 def by_headings(rows: list[list[object]], file_table: str | None) -> str | None:
