@@ -115,6 +115,8 @@ def read_ods(archive: zipfile.ZipFile, file: str, *, budget: _CellBudget) -> Wor
                 sheet.zero_results += repeat
         if isinstance(value, Uncalculated):
             sheet.uncalculated += repeat
+        elif isinstance(value, str) and (value[:1] == "#" or value[:4] == "Err:"):
+            sheet.error_like = True
         row = state["row"]
         if row is None:
             row = state["row"] = []

@@ -75,6 +75,7 @@ class RawSheet:
     separator: str | None = None
     matched_by: str = "name"  # "name", "file" or "headings": how the table was recognised
     uncalculated: int = 0  # formulas with no saved result (Uncalculated cells) in the sheet
+    error_like: bool = True  # a cell may show an error value (#N/A, #REF!): the validator looks only then
 
     @property
     def is_csv(self) -> bool:
@@ -194,7 +195,8 @@ def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:
     budget.used += sum(len(r) for r in rows)
     if budget.used > budget.limit:
         raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
-    return RawSheet(name, None, table or "", rows, separator=separator), note
+    error_like = "#" in text or "Err:" in text
+    return RawSheet(name, None, table or "", rows, separator=separator, error_like=error_like), note
 
 
 def _decode(content: bytes) -> tuple[str, str | None]:

@@ -79,7 +79,8 @@ def _choose_csv(sheet: RawSheet, problems: list[Problem]) -> tuple[list[RawSheet
 
 def _raw(file: str, cells: SheetCells, table: str, how: str) -> RawSheet:
     return RawSheet(
-        file, cells.name, table, cells.rows, cells.row_numbers, cells.formulas, cells.far, matched_by=how, uncalculated=cells.uncalculated
+        file, cells.name, table, cells.rows, cells.row_numbers, cells.formulas, cells.far, matched_by=how, uncalculated=cells.uncalculated,
+        error_like=cells.error_like,
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from finance.ingest.locate import Part, column_letter
-from finance.ingest.parse import as_text
+from finance.ingest.parse import as_text, on_distinct
 
 # "Total", "Grand total", "Sub-total:", "Total for A81001", "Total income", "A81001 Total" (what Excel's
 # Subtotal command writes), "Sum"; not a name that merely starts with the word, such as "Total triage".
@@ -36,7 +36,7 @@ def total_rows(part: Part, cleaned: pd.DataFrame) -> dict[int, str]:
         if column.kind not in _TEXT_KINDS or column.name not in frame:
             continue
         text = as_text(frame[column.name])
-        says = text.str.match(_TOTAL_WORDS)
+        says = on_distinct(text, lambda t: bool(_TOTAL_WORDS.match(t))).astype(bool)
         for i in np.flatnonzero(says.to_numpy()):
             found.setdefault(int(rows[i]), f"{column.name} says '{text.iloc[i]}'")
     money = next((c.name for c in part.table.columns if c.kind == "money" and c.name == "amount_gbp"), None)
@@ -44,8 +44,9 @@ def total_rows(part: Part, cleaned: pd.DataFrame) -> dict[int, str]:
         return found
     position = part.column_index[money]
     letter = column_letter(position)
-    for i, row in enumerate(rows):
-        formula = part.source.formulas.get((int(row), position))
+    formulas = part.source.formulas
+    for row in rows if formulas else ():
+        formula = formulas.get((int(row), position))
         if formula and _SUM_FORMULA.match(formula):
             found.setdefault(int(row), f"{money} is the formula {formula}")
     amounts = pd.to_numeric(cleaned[money], errors="coerce").to_numpy(dtype=float)

@@ -110,10 +110,12 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
             out[column.name] = None
             continue
         raw = frame[column.name]
-        special, found = _special_cells(part, column, raw, rows)
-        problems += found
-        if special.any():
-            raw = raw.where(~special, "")
+        special = pd.Series(False, index=raw.index)
+        if part.source.error_like or part.source.uncalculated:
+            special, found = _special_cells(part, column, raw, rows)
+            problems += found
+            if special.any():
+                raw = raw.where(~special, "")
         parsed = _parse(column, raw, decimal)
         if column.kind == "percent":
             parsed = _as_shown(part, column, raw, parsed, rows)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from finance.errors import UploadError
-from finance.ingest.cells import PercentCell, Uncalculated
+from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 
 # Columns beyond this are kept aside (far cells) rather than widening every row list.
 KEPT_COLUMNS = 1_000
@@ -47,6 +47,7 @@ class SheetCells:
     formula_results: int = 0
     zero_results: int = 0
     uncalculated: int = 0
+    error_like: bool = False  # some cell may show an error value (#N/A): validate looks for them only then
 
 
 @dataclass
@@ -350,10 +351,13 @@ def _sheet(
             value = strings[index] if 0 <= index < n_strings else ""
         elif kind in ("inlineStr", "str"):
             value = raw
+            if raw[:1] == "#" or raw[:4] == "Err:":
+                sheet.error_like = True
         elif kind == "b":
             value = "TRUE" if raw.strip() in ("1", "true") else "FALSE"
         elif kind == "e":
             value = raw.strip()
+            sheet.error_like = True
         elif kind == "d":
             value = raw.strip()[:16].replace("T", " ").removesuffix(" 00:00")
         else:
@@ -428,7 +432,7 @@ def read_xlsx(archive: zipfile.ZipFile, file: str, *, max_cells: int, budget: _C
         path, kind = rels.get(rid, ("", ""))
         if kind != "worksheet" or path not in names:
             continue
-        sheet = SheetCells(name, hidden, [], [])
+        sheet = SheetCells(name, hidden, [], [], error_like=any(is_error_value(s.strip()) for s in strings))
         _sheet(archive, path, sheet, strings, percent, dates, budget, file)
         sheets.append(sheet)
     return WorkbookCells(sheets, recalc)
