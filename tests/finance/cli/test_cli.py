@@ -104,3 +104,60 @@ def test_missing_file_is_one_sentence():
     assert done.returncode == 1
     assert "no-such-file.xlsx: there is no such file." in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("scenario", [{}, {"participation": "rational"}])
+def test_run_writes_exactly_what_json_dump_writes(tmp_path, scenario):
+    """The streamed document is the contract: the same text as json.dumps of the records, nulls and all."""
+    from finance.ingest.load import load_files
+    from finance.model.engine import run_model
+    from finance.model.scenario import Scenario
+    from tests.conftest import sample_files
+
+    files = [str(p) for p in sample_files()]
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    done = finance("run", *files, "--scenario", str(path))
+    assert done.returncode == 0, done.stderr
+    results = run_model(load_files(files).dataset, Scenario(**scenario))
+    assert done.stdout == json.dumps(results.to_json_dict(), allow_nan=False) + "\n"
+    assert any(r["breakeven_fee_pct"] is None for r in json.loads(done.stdout)["rows"]) or scenario
+
+
+def test_every_field_is_written_whatever_it_holds():
+    """Fields another part of the engine adds (ints, nullable ints, text with quotes, booleans, None) come out as json.dumps writes them."""
+    import io
+
+    import pandas as pd
+
+    from finance.cli.json_out import write_records
+
+    frame = pd.DataFrame(
+        {
+            "code": ["A81001", 'say "hi" \u00a3', None],
+            "whole": [1, 2, 3],
+            "maybe": pd.array([1, None, 3], dtype="Int64"),
+            "flag": [True, False, True],
+            "amount": [0.1, float("nan"), 1e-05],
+            "mixed": [None, 2.5, "x"],
+        }
+    )
+    out = io.StringIO()
+    write_records(frame, list(frame.columns), out, "rows")
+    expected = [
+        {"code": "A81001", "whole": 1, "maybe": 1, "flag": True, "amount": 0.1, "mixed": None},
+        {"code": 'say "hi" \u00a3', "whole": 2, "maybe": None, "flag": False, "amount": None, "mixed": 2.5},
+        {"code": None, "whole": 3, "maybe": 3, "flag": True, "amount": 1e-05, "mixed": "x"},
+    ]
+    assert out.getvalue() == json.dumps(expected)
+
+
+def test_a_result_that_is_not_finite_is_one_sentence_not_broken_json():
+    import io
+
+    import pandas as pd
+
+    from finance.cli.json_out import NotFinite, write_records
+
+    with pytest.raises(NotFinite, match="the result amount of rows is not a finite number"):
+        write_records(pd.DataFrame({"amount": [1.0, float("inf")]}), ["amount"], io.StringIO(), "rows")
