@@ -88,7 +88,7 @@ def _encoded_objects(series: pd.Series, missing: np.ndarray, name: str, what: st
     """Strings, booleans, numbers or None in an object (or string) column: each distinct value encoded once."""
     codes, distinct = pd.factorize(series.astype(object), use_na_sentinel=True)
     encoded = [_json_value(v, name, what) for v in distinct]
-    lookup = np.array(encoded + ["null"], dtype=object)
+    lookup = np.array([*encoded, "null"], dtype=object)
     return lookup[codes].tolist()  # code -1 (missing) is the last entry: null
 
 

@@ -10,10 +10,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from finance.cli.json_out import write_results
 from finance.errors import FinanceError, ScenarioError
 from finance.ingest.load import LoadResult, load_files
 from finance.ingest.read import DEFAULT_MAX_FILE_MB
-from finance.cli.json_out import write_results
 from finance.model.engine import PRACTICE_FIELDS, ROW_FIELDS, run_model
 from finance.model.scenario import Scenario
 

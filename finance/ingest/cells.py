@@ -9,7 +9,9 @@ from __future__ import annotations
 
 # Excel's error values, as it shows them in a cell (and writes them in a CSV); LibreOffice's own
 # are "Err:502" and the like.
-ERROR_VALUES = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!"})
+ERROR_VALUES = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!"}
+)
 
 
 class PercentCell(float):

@@ -121,6 +121,29 @@ def load_inline(uploads: Sequence[Upload], *, limits: Limits | None = None, max_
     return LoadResult(dataset, problems, read)
 
 
+def result_line(result: LoadResult) -> str:
+    """One line: what loaded (rows, £ of income and overheads, from which sheets) and what was left out, in £."""
+    left = [p for p in result.warnings if p.left_out_gbp is not None]
+    left_gbp = sum(p.left_out_gbp or 0.0 for p in left)
+    places = (
+        f"{len(result.sheets_read)} sheet{'s' if len(result.sheets_read) != 1 else ''} or file{'s' if len(result.sheets_read) != 1 else ''}"
+    )
+    if result.dataset is not None:
+        summary = result.dataset.summary()
+        income = sum(summary["income_by_stream_gbp"].values())
+        text = (
+            f"Read {places}: {summary['income_lines']:,} income lines worth £{income:,.0f}, "
+            f"overheads £{summary['overheads_gbp']:,.0f}, {summary['practices']:,} practices, {summary['services']:,} services."
+        )
+    else:
+        text = f"Nothing loaded: {len(result.errors):,} problem{'s' if len(result.errors) != 1 else ''} to fix in {places} read."
+    if left:
+        text += f" Not read: £{left_gbp:,.0f} in {len(left)} sheet{'s' if len(left) != 1 else ''} or column{'s' if len(left) != 1 else ''} (see the warnings)."
+    else:
+        text += " No sheet or amount column was left out."
+    return text
+
+
 def _once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
     """The same name or the same content twice (income.csv and 'income (1).csv') would count its money twice: an error."""
     problems: list[Problem] = []

@@ -67,6 +67,11 @@ def numbers_in(values: list[object]) -> tuple[int, float]:
     return count, total
 
 
+def _looks_like_money(heading: str) -> bool:
+    text = heading.lower()
+    return any(word in text for word in ("£", "gbp", "amount", "income", "cost", "value", "payment", "total", "fee"))
+
+
 def holding(values: list[object]) -> str:
     """' (its 12 numbers add up to 45,120)' or '': the money a left-out column holds."""
     count, total = numbers_in(values)
@@ -98,10 +103,13 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
         name = lookup.get(normalise_name(heading))
         where = {**place, "cell": _cell(sheet, position, header_row), "row": header_row}
         if name is None:
-            money = holding([r[position] for r in body if position < len(r)])
+            values = [r[position] for r in body if position < len(r)]
+            count, total = numbers_in(values)
             problems.append(
                 warning(
-                    f"column '{heading}' ignored{money}: it is not a column of {table.name} ({', '.join(table.column_names)})", **where
+                    f"column '{heading}' ignored{holding(values)}: it is not a column of {table.name} ({', '.join(table.column_names)})",
+                    **where,
+                    left_out_gbp=total if count and _looks_like_money(heading) else None,
                 )
             )
         elif name in column_index:
@@ -214,7 +222,9 @@ def _long_rows(sheet: RawSheet, headings: list[str], body: list[list[object]], n
             )
         )
     if len(long) > MAX_REPEATS:
-        problems.append(error(f"{len(long) - MAX_REPEATS:,} more rows have more values than headings, like the rows above", file=sheet.file))
+        problems.append(
+            error(f"{len(long) - MAX_REPEATS:,} more rows have more values than headings, like the rows above", file=sheet.file)
+        )
     return problems
 
 

@@ -163,7 +163,7 @@ def cell_value(attrs: dict[str, str], shown: str) -> object:
         return attrs.get("office:date-value", shown)[:16].replace("T", " ").removesuffix(" 00:00")
     if kind == "boolean":
         return "TRUE" if attrs.get("office:boolean-value") == "true" else "FALSE"
-    if kind in ("string", "time") or kind is None and shown:
+    if kind in ("string", "time") or (kind is None and shown):
         return attrs.get("office:string-value", shown) if kind == "string" else shown
     if formula:
         return Uncalculated("=" + formula.removeprefix("of:=").removeprefix("="))

@@ -27,7 +27,9 @@ _NUMBER = re.compile(
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\xa0": " ", "\u202f": " "})
 # Characters a user cannot see: zero-width ones are removed, non-breaking spaces become spaces
 # (a code pasted from a web page or an email often carries them).
-_INVISIBLE = str.maketrans({"\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\xa0": " ", "\u202f": " ", "\u2007": " "})
+_INVISIBLE = str.maketrans(
+    {"\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\xa0": " ", "\u202f": " ", "\u2007": " "}
+)
 # A European amount: dots between thousands, a comma before the decimals (1.234.567,89).
 _EU_NUMBER = re.compile(r"^(?P<lead>[^\d]*?)(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<dec>\d+))?(?P<trail>[^\d]*)$")
 # Reads two ways when a file does not show its decimal mark: one mark followed by exactly three digits.
@@ -166,12 +168,8 @@ def parse_stream(raw: pd.Series) -> Parsed:
     return Parsed(values.where(~bad & ~blank, None), blank, bad)
 
 
-_EN_EVIDENCE = re.compile(
-    r"^[^\d]*(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3}){2,}|0\.\d+|\d+\.)[^\d]*$"
-)
-_EU_EVIDENCE = re.compile(
-    r"^[^\d]*(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3}){2,}|0,\d+|\d+,)[^\d]*$"
-)
+_EN_EVIDENCE = re.compile(r"^[^\d]*(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3}){2,}|0\.\d+|\d+\.)[^\d]*$")
+_EU_EVIDENCE = re.compile(r"^[^\d]*(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3}){2,}|0,\d+|\d+,)[^\d]*$")
 _CHUNK = 5_000
 
 

@@ -166,7 +166,9 @@ def _read_workbook(name: str, content: bytes, limits: Limits, budget) -> ReadFil
         members = set(archive.namelist())
         if "mimetype" in members and "content.xml" in members:
             if b"spreadsheet" not in archive.read("mimetype")[:200]:
-                raise UploadError(f"{name} is not a spreadsheet (it looks like another kind of document): upload .xlsx, .ods or .csv files.")
+                raise UploadError(
+                    f"{name} is not a spreadsheet (it looks like another kind of document): upload .xlsx, .ods or .csv files."
+                )
             workbook = read_ods(archive, name, budget=budget)
         elif "xl/workbook.bin" in members:
             raise UploadError(f"{name} is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx, then upload that.")

@@ -40,7 +40,12 @@ def choose_sheets(read: ReadFile) -> tuple[list[RawSheet], list[Problem]]:
         if not cells.rows and not cells.far:
             continue
         if cells.hidden:
-            problems.append(warning(f"hidden sheet '{cells.name}' not read: {holdings(cells.rows)}. Unhide it in Excel if it should be read", **place))
+            text, money = measure(cells.rows)
+            problems.append(
+                warning(
+                    f"hidden sheet '{cells.name}' not read: {text}. Unhide it in Excel if it should be read", **place, left_out_gbp=money
+                )
+            )
             continue
         table, how = table_for_name(cells.name, loose=False), "name"
         if table is None and len(visible) == 1 and file_table is not None:
@@ -54,7 +59,8 @@ def choose_sheets(read: ReadFile) -> tuple[list[RawSheet], list[Problem]]:
                     )
                 )
         if table is None:
-            problems.append(warning(f"{ignored_reason(cells.name, only_sheet, read.name)}; it holds {holdings(cells.rows)}", **place))
+            text, money = measure(cells.rows)
+            problems.append(warning(f"{ignored_reason(cells.name, only_sheet, read.name)}; it holds {text}", **place, left_out_gbp=money))
             continue
         sheets.append(_raw(read.name, cells, table, how))
     problems += _recalculation(read)
@@ -68,18 +74,25 @@ def _choose_csv(sheet: RawSheet, problems: list[Problem]) -> tuple[list[RawSheet
     table = by_headings(sheet.rows, None)
     if table is not None:
         sheet.table, sheet.matched_by = table, "headings"
-        problems.append(
-            warning(f"read as {table} (its headings are that table's columns): {holdings(sheet.rows)}", file=sheet.file)
-        )
+        problems.append(warning(f"read as {table} (its headings are that table's columns): {holdings(sheet.rows)}", file=sheet.file))
         return [sheet], problems
     if any(cell_text(c) for row in sheet.rows for c in row):
-        problems.append(warning(f"{ignored_reason(None, True, sheet.file)}; it holds {holdings(sheet.rows)}", file=sheet.file))
+        text, money = measure(sheet.rows)
+        problems.append(warning(f"{ignored_reason(None, True, sheet.file)}; it holds {text}", file=sheet.file, left_out_gbp=money))
     return [], problems
 
 
 def _raw(file: str, cells: SheetCells, table: str, how: str) -> RawSheet:
     return RawSheet(
-        file, cells.name, table, cells.rows, cells.row_numbers, cells.formulas, cells.far, matched_by=how, uncalculated=cells.uncalculated,
+        file,
+        cells.name,
+        table,
+        cells.rows,
+        cells.row_numbers,
+        cells.formulas,
+        cells.far,
+        matched_by=how,
+        uncalculated=cells.uncalculated,
         error_like=cells.error_like,
     )
 
@@ -116,7 +129,12 @@ def _has_stream_heading(rows: list[list[object]]) -> bool:
 
 
 def holdings(rows: list[list[object]]) -> str:
-    """'142 rows, £128,380 in its 'Amount' column': what a sheet left out holds, in a user's words."""
+    """'142 rows, £128,380 in its 'Amount' column': what a sheet holds, in a user's words."""
+    return measure(rows)[0]
+
+
+def measure(rows: list[list[object]]) -> tuple[str, float | None]:
+    """What a sheet holds in words, and the money in its amount column (None when it has none)."""
     header, column, heading = _money_column(rows)
     body = rows[header + 1 :] if header is not None else rows
     filled = [r for r in body if any(cell_text(c) for c in r)]
@@ -125,11 +143,11 @@ def holdings(rows: list[list[object]]) -> str:
         amounts = [_money(row[column]) for row in filled if column < len(row)]
         amounts = [a for a in amounts if a is not None]
         if amounts:
-            return f"{text}, £{sum(amounts):,.0f} in its '{heading}' column"
+            return f"{text}, £{sum(amounts):,.0f} in its '{heading}' column", sum(amounts)
     numbers = [c for r in filled for c in r if isinstance(c, float) and not isinstance(c, PercentCell)]
     if numbers:
-        return f"{text} with {len(numbers):,} number{'s' if len(numbers) != 1 else ''} adding up to {sum(numbers):,.0f}"
-    return f"{text} of text"
+        return f"{text} with {len(numbers):,} number{'s' if len(numbers) != 1 else ''} adding up to {sum(numbers):,.0f}", None
+    return f"{text} of text", None
 
 
 def _money(value: object) -> float | None:
@@ -172,4 +190,4 @@ def _recalculation(read: ReadFile) -> list[Problem]:
     ]
 
 
-__all__ = ["choose_sheets", "by_headings", "holdings", "TABLES_BY_NAME"]
+__all__ = ["TABLES_BY_NAME", "by_headings", "choose_sheets", "holdings", "measure"]

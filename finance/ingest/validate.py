@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 from finance.ingest.dataset import Dataset, SourceFile
 from finance.ingest.locate import Part
-from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 from finance.ingest.parse import (
     Parsed,
     as_text,
@@ -166,10 +166,7 @@ def _not_read(column: Column, parsed: Parsed, i: int, value: str, decimal: str) 
 def _special_cells(part: Part, column: Column, raw: pd.Series, rows: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Error values (#N/A, #REF!) and formulas with no saved result: an error each, naming the cell and the fix."""
     text = as_text(raw)
-    if part.source.uncalculated:
-        formula = raw.map(lambda v: type(v) is Uncalculated).astype(bool)
-    else:
-        formula = pd.Series(False, index=raw.index)
+    formula = raw.map(lambda v: type(v) is Uncalculated).astype(bool) if part.source.uncalculated else pd.Series(False, index=raw.index)
     failed = on_distinct(text, is_error_value).astype(bool)
     special = formula | failed
     problems = []

@@ -12,8 +12,8 @@ import sys
 import time
 
 from finance.ingest.isolate import receive_message, send_message
-from finance.ingest.load import load_inline
 from finance.ingest.limits import Limits
+from finance.ingest.load import load_inline
 
 
 def _peak_mb() -> float:
@@ -107,7 +107,7 @@ def serve(path: str) -> None:
             try:
                 connection.settimeout(None)
                 _helper(connection)
-            except Exception:  # noqa: BLE001 - a helper must never take the server with it
+            except Exception:
                 pass
             finally:
                 os._exit(0)

@@ -10,6 +10,7 @@ checked by the caller (finance.ingest.archive) before anything here runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import posixpath
 import re
@@ -213,10 +214,8 @@ def _styles(archive: zipfile.ZipFile, member: str | None, file: str) -> tuple[se
     def start(tag: str, attrs: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
         if local == "numFmt":
-            try:
+            with contextlib.suppress(ValueError):
                 custom[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
-            except ValueError:
-                pass
         elif local == "cellXfs":
             state["in_xfs"] = True
         elif local == "xf" and state["in_xfs"]:

@@ -56,7 +56,9 @@ def sheet_xml(rows: list[list[object]], extra: dict[str, object] | None = None) 
         lines.append(f'<row r="{number}">{_cell(ref, value)}</row>')
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(lines) + "</sheetData></worksheet>"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(lines)
+        + "</sheetData></worksheet>"
     )
 
 
@@ -78,8 +80,7 @@ def raw_workbook(
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
         + "".join(
-            f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"{HIDDEN if n in hidden else ""}/>'
-            for i, n in enumerate(names, start=1)
+            f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"{HIDDEN if n in hidden else ""}/>' for i, n in enumerate(names, start=1)
         )
         + "</sheets>"
         + ('<calcPr calcId="191029" fullCalcOnLoad="1"/>' if recalc else '<calcPr calcId="191029"/>')
@@ -140,7 +141,12 @@ def ods_workbook(sheets: dict[str, list[list[object]]], *, hidden: tuple[str, ..
     tables = []
     for name, rows in sheets.items():
         style = ' table:style-name="hiddentable"' if name in hidden else ""
-        body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>' for row in rows)
+        body = "".join(
+            "<table:table-row>"
+            + "".join(cell(v) for v in row)
+            + '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
+            for row in rows
+        )
         tables.append(
             f'<table:table table:name="{escape(name)}"{style}>{body}<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
         )
@@ -149,7 +155,9 @@ def ods_workbook(sheets: dict[str, list[list[object]]], *, hidden: tuple[str, ..
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0">'
         '<office:automatic-styles><style:style style:name="hiddentable" style:family="table"><style:table-properties table:display="false"/>'
-        "</style:style></office:automatic-styles><office:body><office:spreadsheet>" + "".join(tables) + "</office:spreadsheet></office:body></office:document-content>"
+        "</style:style></office:automatic-styles><office:body><office:spreadsheet>"
+        + "".join(tables)
+        + "</office:spreadsheet></office:body></office:document-content>"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from finance.ingest.limits import Limits
-from finance.ingest.load import load_uploads
+from finance.ingest.load import load_uploads, result_line
 from finance.ingest.read import Upload
 from tests.finance.ingest.hostile import Err, Formula, Pct, bomb, ods_workbook, raw_workbook
 from tests.helpers import csv_bytes, valid_sheets, workbook_bytes
@@ -69,7 +69,11 @@ def month_sheets() -> dict[str, list[list[object]]]:
     head = ["practice_code", "stream", "line", "service", "amount_gbp"]
     sheets = sheets_with(income=None)
     sheets["Jan"] = [head, ["A81001", "GMS", "Global Sum", None, 500_000], ["A81002", "contract", "Global Sum", None, 250_000]]
-    sheets["Feb"] = [head, ["A81001", "GMS", "Global Sum", None, 500_000.5], ["A81003", "federation", "Phlebotomy LES", "Phlebotomy", 10_000]]
+    sheets["Feb"] = [
+        head,
+        ["A81001", "GMS", "Global Sum", None, 500_000.5],
+        ["A81003", "federation", "Phlebotomy LES", "Phlebotomy", 10_000],
+    ]
     return sheets
 
 
@@ -84,13 +88,26 @@ REFUSED = [
     ),
     (
         "total row with SUM in federation_costs",
-        xlsx(sheets_with(federation_costs=[["item", "amount_gbp"], ["Chief officer", 3000], ["Finance", 2000], ["Total", Formula("SUM(B2:B3)", 5000)]])),
+        xlsx(
+            sheets_with(
+                federation_costs=[
+                    ["item", "amount_gbp"],
+                    ["Chief officer", 3000],
+                    ["Finance", 2000],
+                    ["Total", Formula("SUM(B2:B3)", 5000)],
+                ]
+            )
+        ),
         "federation.xlsx, sheet federation_costs, cell B4 (amount_gbp): this looks like a total row (item says 'Total'): "
         "a total in the table would count its money twice. Delete the row",
     ),
     (
         "unlabelled SUM formula",
-        xlsx(sheets_with(federation_costs=[["item", "amount_gbp"], ["Chief officer", 3000], ["Finance", 2000], ["Misc", Formula("SUM(B2:B3)", 5000)]])),
+        xlsx(
+            sheets_with(
+                federation_costs=[["item", "amount_gbp"], ["Chief officer", 3000], ["Finance", 2000], ["Misc", Formula("SUM(B2:B3)", 5000)]]
+            )
+        ),
         "cell B4 (amount_gbp): this looks like a total row (amount_gbp is the formula =SUM(B2:B3))",
     ),
     (
@@ -130,7 +147,10 @@ REFUSED = [
     ),
     (
         "Grand total in a CSV",
-        [Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,3000\nGrand total,3000\n"), *xlsx(sheets_with(federation_costs=None))],
+        [
+            Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,3000\nGrand total,3000\n"),
+            *xlsx(sheets_with(federation_costs=None)),
+        ],
         "federation_costs.csv, row 3 (amount_gbp): this looks like a total row (item says 'Grand total')",
     ),
     (
@@ -150,7 +170,11 @@ REFUSED = [
         "cell B2 (amount_gbp): the cell holds the formula =1000+2000 but no saved result",
     ),
     ("#N/A", xlsx(put(valid_sheets(), "income", "E3", Err("#N/A"))), "cell E3 (amount_gbp): the cell shows the error #N/A"),
-    ("#REF! in a name", xlsx(put(valid_sheets(), "practices", "B3", Err("#REF!"))), "cell B3 (practice_name): the cell shows the error #REF!"),
+    (
+        "#REF! in a name",
+        xlsx(put(valid_sheets(), "practices", "B3", Err("#REF!"))),
+        "cell B3 (practice_name): the cell shows the error #REF!",
+    ),
     (
         "#DIV/0! in a CSV",
         [Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,#DIV/0!\n"), *xlsx(sheets_with(federation_costs=None))],
@@ -166,7 +190,11 @@ REFUSED = [
         [Upload("income.csv", csv_bytes(valid_sheets()["income"])), Upload("income (1).csv", csv_bytes(valid_sheets()["income"]))],
         "income (1).csv has exactly the same content as income.csv: the same file uploaded twice would count its money twice",
     ),
-    ("1e308 overflows", xlsx(put(put(valid_sheets(), "income", "E2", 1e308), "income", "E3", 1e308)), "cell E2 (amount_gbp): '1e+308' is too large"),
+    (
+        "1e308 overflows",
+        xlsx(put(put(valid_sheets(), "income", "E2", 1e308), "income", "E3", 1e308)),
+        "cell E2 (amount_gbp): '1e+308' is too large",
+    ),
     (
         "inf typed in a CSV",
         [Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,inf\n"), *xlsx(sheets_with(federation_costs=None))],
@@ -174,12 +202,18 @@ REFUSED = [
     ),
     (
         "semicolon CSV whose marks read two ways",
-        [Upload("federation_costs.csv", b"item;amount_gbp\nChief officer;103.694\nFinance;2000\n"), *xlsx(sheets_with(federation_costs=None))],
+        [
+            Upload("federation_costs.csv", b"item;amount_gbp\nChief officer;103.694\nFinance;2000\n"),
+            *xlsx(sheets_with(federation_costs=None)),
+        ],
         "federation_costs.csv, row 2 (amount_gbp): '103.694' reads two ways: 103694 or 103.694",
     ),
     (
         "unquoted thousands comma splits a row",
-        [Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,103,694.00\nFinance,2000\n"), *xlsx(sheets_with(federation_costs=None))],
+        [
+            Upload("federation_costs.csv", b"item,amount_gbp\nChief officer,103,694.00\nFinance,2000\n"),
+            *xlsx(sheets_with(federation_costs=None)),
+        ],
         "federation_costs.csv, row 2: this row has 3 values but there are 2 headings",
     ),
     (
@@ -191,12 +225,19 @@ REFUSED = [
 
 LOADS = [
     ("percent-formatted fee", xlsx(put(valid_sheets(), "services", "H2", Pct(0.1))), {"fees": [10.0, 8.0]}),
-    ("percent-formatted fee in an .ods", [Upload("federation.ods", ods_workbook(put(valid_sheets(), "services", "H3", Pct(0.08))))], {"fees": [10.0, 8.0]}),
+    (
+        "percent-formatted fee in an .ods",
+        [Upload("federation.ods", ods_workbook(put(valid_sheets(), "services", "H3", Pct(0.08))))],
+        {"fees": [10.0, 8.0]},
+    ),
     ("stray far cells (openpyxl)", [Upload("federation.xlsx", openpyxl_with_far_cell())], {}),
     ("a sheet per month", xlsx(month_sheets()), {"income": 1_260_000.5}),
     (
         "European semicolon CSV",
-        [Upload("federation_costs.csv", "item;amount_gbp\nChief officer;103.694\nFinance;2.000,50\n".encode()), *xlsx(sheets_with(federation_costs=None))],
+        [
+            Upload("federation_costs.csv", b"item;amount_gbp\nChief officer;103.694\nFinance;2.000,50\n"),
+            *xlsx(sheets_with(federation_costs=None)),
+        ],
         {"overheads": 105_694.5},
     ),
     (
@@ -205,7 +246,11 @@ LOADS = [
         {},
     ),
     ("hidden stale sheet", xlsx(sheets_with(**{"income 2023": valid_sheets()["income"]}), hidden=("income 2023",)), {}),
-    ("hidden sheet in an .ods", [Upload("federation.ods", ods_workbook(sheets_with(**{"old income": valid_sheets()["income"]}), hidden=("old income",)))], {}),
+    (
+        "hidden sheet in an .ods",
+        [Upload("federation.ods", ods_workbook(sheets_with(**{"old income": valid_sheets()["income"]}), hidden=("old income",)))],
+        {},
+    ),
 ]
 
 WARNED = {
@@ -217,7 +262,9 @@ WARNED = {
         "federation.xlsx, sheet Jan: sheet 'Jan' read as income (its headings are that table's columns): 2 rows, £750,000 in its 'amount_gbp' column",
         "federation.xlsx, sheet Feb: sheet 'Feb' read as income (its headings are that table's columns): 2 rows, £510,000 in its 'amount_gbp' column",
     ],
-    "European semicolon CSV": ["federation_costs.csv: read with the comma as decimal mark and the dot between thousands (as '2.000,50' shows)"],
+    "European semicolon CSV": [
+        "federation_costs.csv: read with the comma as decimal mark and the dot between thousands (as '2.000,50' shows)"
+    ],
     "hidden stale sheet": [
         "federation.xlsx, sheet income 2023: hidden sheet 'income 2023' not read: 5 rows, £1,570,000 in its 'amount_gbp' column. Unhide it"
     ],
@@ -259,7 +306,9 @@ def test_a_fee_of_one_or_less_among_larger_ones_is_a_warning_naming_the_cell():
 def test_all_formula_results_zero_with_recalculate_on_open_is_a_warning():
     sheets = put(valid_sheets(), "practice_costs", "C3", Formula("C2*0", 0))
     result = load_uploads(xlsx(sheets, recalc=True))
-    one_line_containing(result, "federation.xlsx: all 1 formula results in this workbook are saved as 0 and it is set to recalculate when opened")
+    one_line_containing(
+        result, "federation.xlsx: all 1 formula results in this workbook are saved as 0 and it is set to recalculate when opened"
+    )
 
 
 def test_an_ignored_sheet_says_how_much_money_it_holds():
@@ -268,12 +317,23 @@ def test_an_ignored_sheet_says_how_much_money_it_holds():
     assert result.ok
     one_line_containing(result, "sheet Notes: ignored: the sheet name 'Notes' is not a table name")
     one_line_containing(result, "it holds 2 rows, £1,120 in its 'Amount' column")
+    assert result_line(result) == (
+        "Read 6 sheets or files: 5 income lines worth £1,570,000, overheads £3,000, 3 practices, 2 services. "
+        "Not read: £1,120 in 1 sheet or column (see the warnings)."
+    )
+
+
+def test_the_summary_line_of_a_set_that_leaves_nothing_out():
+    result = load_uploads(xlsx(valid_sheets()))
+    assert result_line(result).endswith("overheads £3,000, 3 practices, 2 services. No sheet or amount column was left out.")
 
 
 def test_an_ods_formula_with_no_saved_value_is_an_error():
     sheets = put(valid_sheets(), "income", "E3", Formula("1000*20"))
     result = load_uploads([Upload("federation.ods", ods_workbook(sheets))])
-    one_line_containing(result, "federation.ods, sheet income, cell E3 (amount_gbp): the cell holds the formula =1000*20 but no saved result")
+    one_line_containing(
+        result, "federation.ods, sheet income, cell E3 (amount_gbp): the cell holds the formula =1000*20 but no saved result"
+    )
 
 
 def test_a_password_flag_on_a_zip_part_is_one_sentence():
