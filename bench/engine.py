@@ -30,6 +30,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import DEFAULT_OUT, existing_federation, parameters
+from bench.run_json import measure_json_step, measure_ratio, print_json_step, print_ratio
 from finance.ingest.dataset import Dataset
 from finance.ingest.load import LoadResult, load_files
 from finance.model.engine import Model
@@ -275,6 +276,8 @@ def run_benchmark(args: argparse.Namespace) -> None:
         return
     seconds, _, model = timed(lambda: Model(dataset))
     print(f"Model(dataset) (tables into DuckDB): {seconds * 1000:.0f} ms")
+    print_json_step(measure_json_step(model.run(Scenario())))
+    print_ratio(measure_ratio(files["csv"], args.repeats))
     try:
         for scenario, target in (
             (Scenario(), TARGET_ALL_MS),

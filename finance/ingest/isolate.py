@@ -1,9 +1,11 @@
 """Read an upload set in a child process under limits, so that no file can take the server down.
 
-A small reading server (``python -m finance.ingest.worker``: a fresh interpreter, never a fork of
-the threaded Streamlit server) imports the reading modules once and forks a helper per request;
-the helper forks the reader, which caps its own address space (RLIMIT_AS) and CPU time
-(RLIMIT_CPU) before it reads; the helper stops it after ``timeout_s`` and reports how it ended.
+In a threaded process (the Streamlit server), a small reading server (``python -m
+finance.ingest.worker``: a fresh interpreter, never a fork of the threaded server) imports the
+reading modules once and forks a helper per request; the helper forks the reader. A process with
+one thread (the command line) forks the reader itself. The reader caps its own address space
+(RLIMIT_AS) and CPU time (RLIMIT_CPU) before it reads; its parent stops it after ``timeout_s``
+and reports how it ended.
 A reader that runs out of memory, is killed or aborts becomes one plain sentence; the server and
 every other session carry on. A read costs a fork (~10 ms) and the pickling of the result; the
 reading server starts once per process (~1 s). The result comes back pickled from our own child.
@@ -86,6 +88,10 @@ def _start_server() -> str:
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
+        try:
+            process.wait(timeout=5)  # waited for: its CPU time counts as this process's children's
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _server_path() -> str:
@@ -97,7 +103,15 @@ def _server_path() -> str:
 
 
 def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float]:
-    """``load_inline(uploads)`` run in a child process: the result and the reader's peak memory (MB); ReadFailed if it could not finish."""
+    """``load_inline(uploads)`` run in a child process: the result and the reader's peak memory (MB); ReadFailed if it could not finish.
+
+    A process with one thread (the command line, a script) forks the reader itself; a threaded one
+    (the Streamlit server) asks the reading server, since forking a threaded process is unsafe.
+    """
+    if threading.active_count() == 1:
+        from finance.ingest.worker import read_forked
+
+        return _answer(pickle.loads(read_forked(list(uploads), limits)), limits)
     request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
     for attempt in range(2):
         path = _server_path()
@@ -117,7 +131,10 @@ def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult
             raise ReadFailed(f"reading it took longer than the {limits.timeout_s:,.0f} seconds allowed, so it was stopped") from None
     if reply is None:
         raise ReadFailed("the file reader on this server stopped")
-    message = pickle.loads(reply)
+    return _answer(pickle.loads(reply), limits)
+
+
+def _answer(message: tuple, limits: Limits) -> tuple[LoadResult, float]:
     if message[0] == "ok":
         return message[1], message[2]
     raise ReadFailed(reason(message, limits))

@@ -206,6 +206,8 @@ def _long_rows(sheet: RawSheet, headings: list[str], body: list[list[object]], n
     if not sheet.is_csv:
         return []
     width = _named_width(headings)
+    if max(map(len, body), default=0) <= width:
+        return []
     long = [(n, r) for n, r in zip(numbers, body, strict=False) if len(r) > width and any(cell_text(c) for c in r[width:])]
     problems = []
     for number, row in long[:MAX_REPEATS]:

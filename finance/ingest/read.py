@@ -10,6 +10,7 @@ that is validate.py. Which sheets are read, and why the others are not, is decid
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 from collections.abc import Iterable
@@ -51,7 +52,7 @@ class Upload:
         except OSError as exc:
             raise UploadError(f"{path} could not be opened ({exc.strerror}).") from None
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
@@ -194,7 +195,7 @@ def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:
         rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error:
         raise UploadError(f"{name} could not be read as CSV (a quoted value is never closed): save it again from Excel as CSV.") from None
-    budget.used += sum(len(r) for r in rows)
+    budget.used += len(rows) * max((len(r) for r in rows[:100]), default=0)  # cells, counted as rows x width
     if budget.used > budget.limit:
         raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
     error_like = "#" in text or "Err:" in text

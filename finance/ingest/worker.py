@@ -43,11 +43,16 @@ def _read(uploads: list, limits: Limits, out: int) -> None:
 
 
 def _helper(connection: socket.socket) -> None:
-    """In the helper: take one request, fork the reader, wait at most timeout_s, answer how it went."""
+    """In the helper: take one request, read it in a limited reader, answer how it went."""
     request = receive_message(connection)
     if request is None:
         return
     uploads, limits = pickle.loads(request)
+    send_message(connection, read_forked(uploads, limits))
+
+
+def read_forked(uploads: list, limits: Limits) -> bytes:
+    """Fork the reader from this process (which must have no other threads), wait at most timeout_s; the pickled reply."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -74,26 +79,39 @@ def _helper(connection: socket.socket) -> None:
     os.close(read_end)
     _, status = os.waitpid(pid, 0)
     if timed_out:
-        reply = pickle.dumps(("timeout",))
-    elif chunks and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        reply = b"".join(chunks)
-    elif os.WIFSIGNALED(status):
-        reply = pickle.dumps(("signal", os.WTERMSIG(status)))
-    else:
-        reply = pickle.dumps(("exit", os.WEXITSTATUS(status) if os.WIFEXITED(status) else status))
-    send_message(connection, reply)
+        return pickle.dumps(("timeout",))
+    if chunks and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return b"".join(chunks)
+    if os.WIFSIGNALED(status):
+        return pickle.dumps(("signal", os.WTERMSIG(status)))
+    return pickle.dumps(("exit", os.WEXITSTATUS(status) if os.WIFEXITED(status) else status))
+
+
+def _reap() -> None:
+    """Collect finished helpers (waited for, so that their CPU time is counted where the server's is)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def serve(path: str) -> None:
     parent = os.getppid()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # helpers are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
     os.chmod(path + ".tmp", 0o600)
     os.rename(path + ".tmp", path)
     listener.listen(64)
-    listener.settimeout(2)
+    listener.settimeout(0.5)
     while True:
+        _reap()
         try:
             connection, _ = listener.accept()
         except TimeoutError:
@@ -103,7 +121,6 @@ def serve(path: str) -> None:
         pid = os.fork()
         if pid == 0:
             listener.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             try:
                 connection.settimeout(None)
                 _helper(connection)
@@ -115,4 +132,8 @@ def serve(path: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        serve(sys.argv[1])
+    finally:
+        _reap()
