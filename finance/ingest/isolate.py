@@ -151,4 +151,6 @@ def reason(message: tuple, limits: Limits) -> str:
         return f"it needs more computing time than the {limits.cpu_s:,} seconds allowed for reading an upload"
     if kind == "timeout":
         return f"reading it took longer than the {limits.timeout_s:,.0f} seconds allowed, so it was stopped"
+    if kind == "crash":
+        return f"the reader met something it could not handle ({message[1]}): save the file again from Excel and upload it again"
     return f"the reader stopped unexpectedly ({kind} {message[1:]})"

@@ -180,10 +180,10 @@ def detect_decimal(columns: list[pd.Series], separator: str | None) -> tuple[str
     values up to the first that shows the mark are looked at: a value in the other form later
     cannot be read under the file's mark, and is reported as not an amount.
     """
-    texts = [c[c.map(lambda v: isinstance(v, str))].astype(str) for c in columns]
-    for text in texts:
-        for start in range(0, len(text), _CHUNK):
-            chunk = text.iloc[start : start + _CHUNK].str.strip()
+    for column in columns:
+        for start in range(0, len(column), _CHUNK):
+            chunk = column.iloc[start : start + _CHUNK]
+            chunk = chunk[chunk.map(lambda v: isinstance(v, str)).astype(bool)].astype(str).str.strip()  # text only: numbers show no mark
             chunk = chunk[chunk.str.contains(r"[.,]", regex=True)]
             if chunk.empty:
                 continue

@@ -191,11 +191,16 @@ def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:
     text, note = _decode(content)
     table = table_for_name(Path(name).stem, loose=True)
     separator = _separator(text)
+    if text.count(separator) > budget.limit - budget.used:  # every cell but a row's first follows a separator
+        raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
     try:
         rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error:
-        raise UploadError(f"{name} could not be read as CSV (a quoted value is never closed): save it again from Excel as CSV.") from None
-    budget.used += len(rows) * max((len(r) for r in rows[:100]), default=0)  # cells, counted as rows x width
+        raise UploadError(
+            f"{name} could not be read as CSV (a quoted value is never closed, or one cell holds over 131,072 characters): "
+            "save it again from Excel as CSV."
+        ) from None
+    budget.used += sum(map(len, rows))
     if budget.used > budget.limit:
         raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
     error_like = "#" in text or "Err:" in text
@@ -218,10 +223,13 @@ def _decode(content: bytes) -> tuple[str, str | None]:
 
 def _separator(text: str) -> str:
     """Comma, semicolon or tab: whichever splits the first lines most consistently."""
-    sample = [line for line in text[:200_000].splitlines()[:20] if line.strip()]
+    sample = [line[:10_000] for line in text[:200_000].splitlines()[:20] if line.strip()]
     best, best_score = ",", 0
     for sep in (",", ";", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=sep))) for line in sample]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=sep))) for line in sample]
+        except csv.Error:
+            continue
         if not counts or max(counts) < 2:
             continue
         score = sum(c == counts[0] for c in counts) * counts[0]

@@ -38,6 +38,8 @@ def _read(uploads: list, limits: Limits, out: int) -> None:
         reply = pickle.dumps(("ok", load_inline(uploads, limits=limits), _peak_mb()), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
+    except Exception as exc:
+        reply = pickle.dumps(("crash", type(exc).__name__))
     with os.fdopen(out, "wb") as stream:
         stream.write(reply)
 

@@ -412,3 +412,20 @@ def test_a_reader_over_its_time_is_stopped_and_the_culprit_named():
     refused = load_uploads(uploads, limits=Limits(timeout_s=0.0001))
     assert all("took longer than the 0 seconds allowed" in line for line in lines(refused)), lines(refused)
     assert load_uploads(uploads).ok
+
+
+def test_a_csv_with_more_cells_than_allowed_is_refused_before_it_is_split():
+    content = b"practice_code,amount_gbp\n" + b"," * 99 + b"\n"  # 100 separators; 2 + 100 = 102 cells
+    upload = Upload("practice_costs.csv", content)
+    assert "over the limit" not in " ".join(lines(load_uploads([upload], limits=Limits(max_cells=102))))
+    assert "more than 101 cells" in " ".join(lines(load_uploads([upload], limits=Limits(max_cells=101))))
+    refused = load_uploads([upload], limits=Limits(max_cells=99))  # refused before the text is split
+    assert lines(refused) == ["practice_costs.csv holds more than 99 cells, over the limit for one upload: split it."]
+
+
+def test_a_csv_cell_longer_than_the_csv_module_allows_is_one_sentence():
+    content = b"item;amount_gbp\n" + b"x" * 200_000 + b";5\n"
+    result = load_uploads([Upload("federation_costs.csv", content), *xlsx(sheets_with(federation_costs=None))])
+    assert lines(result)[0].startswith(
+        "federation_costs.csv could not be read as CSV (a quoted value is never closed, or one cell holds over 131,072"
+    )
