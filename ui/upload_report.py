@@ -54,6 +54,8 @@ def show(result: LoadResult, still_loaded: str) -> None:
     else:
         st.success(f"**Loaded.** {result.dataset.summary_line()}. Every page now shows these figures.", icon=":material/check_circle:")
     st.markdown(result_line(result))
+    if result.sheets_read:
+        st.caption("Read: " + "; ".join(result.sheets_read))
     if warnings:
         with st.expander(
             f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (these do not stop the data loading)", expanded=not errors

@@ -1,11 +1,9 @@
 """Read an upload set in a child process under limits, so that no file can take the server down.
 
-In a threaded process (the Streamlit server), a small reading server (``python -m
-finance.ingest.worker``: a fresh interpreter, never a fork of the threaded server) imports the
-reading modules once and forks a helper per request; the helper forks the reader. A process with
-one thread (the command line) forks the reader itself. The reader caps its own address space
-(RLIMIT_AS) and CPU time (RLIMIT_CPU) before it reads; its parent stops it after ``timeout_s``
-and reports how it ended.
+A small reading server (``python -m finance.ingest.worker``: a fresh interpreter, never a fork
+of the threaded Streamlit server) imports the reading modules once and forks a helper per
+request; the helper forks the reader, which caps its own address space (RLIMIT_AS) and CPU time
+(RLIMIT_CPU) before it reads; the helper stops it after ``timeout_s`` and reports how it ended.
 A reader that runs out of memory, is killed or aborts becomes one plain sentence; the server and
 every other session carry on. A read costs a fork (~10 ms) and the pickling of the result; the
 reading server starts once per process (~1 s). The result comes back pickled from our own child.
@@ -105,13 +103,11 @@ def _server_path() -> str:
 def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float]:
     """``load_inline(uploads)`` run in a child process: the result and the reader's peak memory (MB); ReadFailed if it could not finish.
 
-    A process with one thread (the command line, a script) forks the reader itself; a threaded one
-    (the Streamlit server) asks the reading server, since forking a threaded process is unsafe.
+    Always through the reading server, even from a process with one Python thread: pandas and
+    pyarrow start native threads, and a reader forked from a process whose threads have been at
+    work can crash (seen: a segfault in the garbage collector after AppTest runs). The server's
+    threads never run anything, so its forks are clean.
     """
-    if threading.active_count() == 1:
-        from finance.ingest.worker import read_forked
-
-        return _answer(pickle.loads(read_forked(list(uploads), limits)), limits)
     request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
     for attempt in range(2):
         path = _server_path()
@@ -145,7 +141,9 @@ def reason(message: tuple, limits: Limits) -> str:
     import signal
 
     kind = message[0]
-    if kind == "memory" or (kind == "signal" and message[1] in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL)):
+    if kind == "signal" and message[1] in (signal.SIGSEGV, signal.SIGBUS):
+        return "the reader crashed while reading it: save it again from Excel (File > Save As > .xlsx) and upload that"
+    if kind == "memory" or (kind == "signal" and message[1] in (signal.SIGABRT, signal.SIGKILL)):  # a failed allocation aborts
         return f"it needs more memory than the {limits.memory_mb:,} MB allowed for reading an upload"
     if kind == "signal" and message[1] == signal.SIGXCPU:
         return f"it needs more computing time than the {limits.cpu_s:,} seconds allowed for reading an upload"

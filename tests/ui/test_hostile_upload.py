@@ -39,6 +39,11 @@ def test_a_hostile_upload_in_one_session_leaves_another_working(monkeypatch):
     # The other session, on the same server, loads its files and sees its own figures.
     upload(theirs, [("federation.xlsx", valid_workbook())])
     assert theirs.success and not theirs.error
+    assert any(
+        m.value.startswith("Read 6 sheets or files: 5 income lines worth £1,570,000, overheads £3,000, 3 practices, 2 services.")
+        for m in theirs.markdown
+    )
+    assert any("federation.xlsx, sheet income (income): 5 rows" in c.value for c in theirs.caption)
     valid = Model(load_uploads([Upload("federation.xlsx", valid_workbook())]).dataset)
     go(theirs, "Overview")
     assert headline(theirs) == expected_headline(valid, Scenario())

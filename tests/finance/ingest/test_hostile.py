@@ -6,7 +6,6 @@ and 8%, overheads £3,000) plus or minus what the case changes: nothing lost or 
 
 from __future__ import annotations
 
-import concurrent.futures
 import io
 import zipfile
 
@@ -396,10 +395,7 @@ def test_the_ratio_limit_just_under_and_just_over():
 def test_a_reader_over_its_memory_is_one_sentence_and_the_next_read_works():
     rows = [["item", "amount_gbp"]] + [[f"Cost {i}", 1000 + i] for i in range(1, 60_000)]
     upload = Upload("federation.xlsx", raw_workbook(sheets_with(federation_costs=rows)))
-    # Called from a second thread, as the app's threaded server calls it: the read goes through the
-    # lean reading server, whose reader has no big heap of its parent's to reuse before its cap.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        refused = pool.submit(load_uploads, [upload], limits=Limits(memory_mb=1)).result()
+    refused = load_uploads([upload], limits=Limits(memory_mb=1))
     assert lines(refused) == [
         "federation.xlsx could not be read: it needs more memory than the 1 MB allowed for reading an upload. "
         "Remove unused sheets, rows and columns, or split the file."
