@@ -66,7 +66,7 @@ def _receive_exactly(connection: socket.socket, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _start_server() -> str:
+def _spawn_server() -> None:
     folder = tempfile.mkdtemp(prefix="finance-reader-")
     path = os.path.join(folder, "socket")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
@@ -74,12 +74,18 @@ def _start_server() -> str:
         [sys.executable, "-m", "finance.ingest.worker", path], cwd=_ROOT, env=env, stdin=subprocess.DEVNULL, close_fds=True
     )
     atexit.register(_stop, process)
+    _server.update(process=process, path=path)
+
+
+def _wait_for_server() -> str:
+    process: subprocess.Popen = _server["process"]  # type: ignore[assignment]
+    path: str = _server["path"]  # type: ignore[assignment]
     deadline = time.monotonic() + 60
     while not os.path.exists(path):
         if process.poll() is not None or time.monotonic() > deadline:
+            _server.clear()
             raise ReadFailed("the file reader could not be started on this server")
-        time.sleep(0.01)
-    _server.update(process=process, path=path)
+        time.sleep(0.005)
     return path
 
 
@@ -92,16 +98,24 @@ def _stop(process: subprocess.Popen) -> None:
             process.kill()
 
 
+def start_early() -> None:
+    """Start the reading server now, without waiting: it imports its modules while this process does its own."""
+    with _lock:
+        process = _server.get("process")
+        if process is None or process.poll() is not None:  # type: ignore[union-attr]
+            _spawn_server()
+
+
 def _server_path() -> str:
     with _lock:
         process = _server.get("process")
         if process is None or process.poll() is not None:  # type: ignore[union-attr]
-            return _start_server()
-        return _server["path"]  # type: ignore[return-value]
+            _spawn_server()
+        return _wait_for_server()
 
 
-def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float]:
-    """``load_inline(uploads)`` run in a child process: the result and the reader's peak memory (MB); ReadFailed if it could not finish.
+def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float, float]:
+    """``load_inline(uploads)`` in a child process: the result, the reader's peak memory (MB) and CPU seconds; ReadFailed if it could not finish.
 
     Always through the reading server, even from a process with one Python thread: pandas and
     pyarrow start native threads, and a reader forked from a process whose threads have been at
@@ -130,9 +144,9 @@ def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult
     return _answer(pickle.loads(reply), limits)
 
 
-def _answer(message: tuple, limits: Limits) -> tuple[LoadResult, float]:
+def _answer(message: tuple, limits: Limits) -> tuple[LoadResult, float, float]:
     if message[0] == "ok":
-        return message[1], message[2]
+        return message[1], message[2], message[3]
     raise ReadFailed(reason(message, limits))
 
 

@@ -35,7 +35,9 @@ def _read(uploads: list, limits: Limits, out: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
     try:
-        reply = pickle.dumps(("ok", load_inline(uploads, limits=limits), _peak_mb()), protocol=pickle.HIGHEST_PROTOCOL)
+        result = load_inline(uploads, limits=limits)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        reply = pickle.dumps(("ok", result, _peak_mb(), usage.ru_utime + usage.ru_stime), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
     except Exception as exc:
