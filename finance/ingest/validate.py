@@ -136,10 +136,15 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
     if totals:
         problems = [p for p in problems if p.row not in totals or p.file != part.source.file or p.sheet != part.source.sheet]
         for row, reason in totals.items():
+            fix = (
+                "if it is a real amount, not a total, move it above the rows it equals"
+                if "equals the sum" in reason
+                else "if it is a real line, not a total, describe it in other words"
+            )
             problems.append(
                 error(
                     f"this looks like a total row ({reason}): a total in the table would count its money twice. "
-                    "Delete the row (every figure is added up for you), or if it is a real line, give it its own description",
+                    f"Delete the row (every figure is added up for you); {fix}",
                     **part.where(row, "amount_gbp" if "amount_gbp" in part.column_index else None),
                 )
             )

@@ -113,7 +113,9 @@ REFUSED = [
     (
         "a row equal to the sum of the rows above",
         xlsx(sheets_with(federation_costs=[["item", "amount_gbp"], ["Chief officer", 3000.25], ["Finance", 2000], ["Central", 5000.25]])),
-        "cell B4 (amount_gbp): this looks like a total row (amount_gbp (B4) equals the sum of the rows above it)",
+        "cell B4 (amount_gbp): this looks like a total row (amount_gbp (B4) equals the sum of the rows above it): a total in the table "
+        "would count its money twice. Delete the row (every figure is added up for you); if it is a real amount, not a total, "
+        "move it above the rows it equals",
     ),
     (
         "a per-practice Total line in income",
@@ -224,6 +226,11 @@ REFUSED = [
 ]
 
 LOADS = [
+    (
+        "a real amount equal to the rows after it, put first (the fix the total-row message gives)",
+        xlsx(sheets_with(federation_costs=[["item", "amount_gbp"], ["Central", 3000], ["Chief officer", 1000], ["Finance", 2000]])),
+        {"overheads": 6000.0},
+    ),
     ("percent-formatted fee", xlsx(put(valid_sheets(), "services", "H2", Pct(0.1))), {"fees": [10.0, 8.0]}),
     (
         "percent-formatted fee in an .ods",
