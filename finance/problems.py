@@ -25,6 +25,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    left_out_gbp: float | None = None  # money in what a warning says was not read (a hidden sheet, an ignored column)
 
     @property
     def is_error(self) -> bool:

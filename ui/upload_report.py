@@ -1,12 +1,15 @@
-"""The validation report: errors as a table a practice manager can act on, warnings apart."""
+"""The validation report: one line saying what loaded and what was left out (in £), then every problem in a table that wraps."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from finance.ingest.load import LoadResult
+from finance.ingest.load import LoadResult, result_line
 from finance.problems import Problem
+
+# A table of more lines than this shows the first ones; the download holds them all.
+SHOWN = 200
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -22,6 +25,22 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
+def _table(problems: list[Problem], what: str, key: str) -> None:
+    """A static table (its long lines wrap, unlike a data grid's), the first SHOWN lines, and all of them as CSV."""
+    frame = problems_frame(problems)
+    st.table(frame.head(SHOWN), hide_index=True)
+    if len(frame) > SHOWN:
+        st.caption(f"The first {SHOWN:,} of {len(frame):,} {what} are shown: download them all.")
+    if len(frame) > 10:
+        st.download_button(
+            f"Download every {what[:-1]} (.csv)",
+            data=frame.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"upload-{what}.csv",
+            mime="text/csv",
+            key=key,
+        )
+
+
 def show(result: LoadResult, still_loaded: str) -> None:
     """Say what happened to the files just checked, and list every problem."""
     errors, warnings = result.errors, result.warnings
@@ -31,11 +50,14 @@ def show(result: LoadResult, still_loaded: str) -> None:
             f"You are still looking at {still_loaded}. Fix the cells listed below and upload the files again.",
             icon=":material/error:",
         )
-        st.dataframe(problems_frame(errors), hide_index=True, width="stretch")
+        _table(errors, "problems", "download_problems")
     else:
         st.success(f"**Loaded.** {result.dataset.summary_line()}. Every page now shows these figures.", icon=":material/check_circle:")
+    st.markdown(result_line(result))
+    if result.sheets_read:
+        st.caption("Read: " + "; ".join(result.sheets_read))
     if warnings:
         with st.expander(
             f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (these do not stop the data loading)", expanded=not errors
         ):
-            st.dataframe(problems_frame(warnings), hide_index=True, width="stretch")
+            _table(warnings, "warnings", "download_warnings")

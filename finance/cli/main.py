@@ -6,15 +6,15 @@ Exit codes: 0 done; 1 the data or scenario has problems (one a line on stderr); 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from finance.cli.json_out import write_results
 from finance.errors import FinanceError, ScenarioError
 from finance.ingest.load import LoadResult, load_files
 from finance.ingest.read import DEFAULT_MAX_FILE_MB
-from finance.model.engine import run_model
+from finance.model.engine import PRACTICE_FIELDS, ROW_FIELDS, run_model
 from finance.model.scenario import Scenario
 
 
@@ -118,6 +118,6 @@ def _run(args: argparse.Namespace) -> int:
     for note in scenario.unknown_names(set(dataset.practices["practice_code"]), set(dataset.services["service"])):
         print(f"warning: scenario: {note}", file=sys.stderr)
     results = run_model(dataset, scenario)
-    json.dump(results.to_json_dict(), sys.stdout, allow_nan=False)
+    write_results(results, sys.stdout, ROW_FIELDS, PRACTICE_FIELDS)
     sys.stdout.write("\n")
     return 0

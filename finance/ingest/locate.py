@@ -2,7 +2,9 @@
 
 Headings are matched loosely (case, spaces, underscores, a trailing (£) or gbp, synonyms from
 tables.py). The header is the row, among the first few, that names the most of the table's
-columns, so a title row or two above the headings does no harm.
+columns, so a title row or two above the headings does no harm. What is left out (a column with
+no heading, a cell far outside the table, a CSV row with more values than headings) is reported
+with what it holds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from finance.ingest.tables import TABLES_BY_NAME, Table, column_lookup, normalis
 from finance.problems import Problem, error, warning
 
 HEADER_SEARCH_ROWS = 30
+MAX_REPEATS = 20  # the same problem on more rows than this is one more line saying how many
 
 
 @dataclass
@@ -47,27 +50,67 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def numbers_in(values: list[object]) -> tuple[int, float]:
+    """How many cells hold a number, and their sum (text such as '£1,200' counts)."""
+    count, total = 0, 0.0
+    for value in values:
+        if isinstance(value, float):
+            count, total = count + 1, total + value
+        elif isinstance(value, str) and value:
+            text = value.replace("£", "").replace(",", "").strip()
+            try:
+                number = float(text.strip("()"))
+            except ValueError:
+                continue
+            if number == number and abs(number) != float("inf"):
+                count, total = count + 1, total + (-number if text.startswith("(") else number)
+    return count, total
+
+
+def _looks_like_money(heading: str) -> bool:
+    text = heading.lower()
+    return any(word in text for word in ("£", "gbp", "amount", "income", "cost", "value", "payment", "total", "fee"))
+
+
+def holding(values: list[object]) -> str:
+    """' (its 12 numbers add up to 45,120)' or '': the money a left-out column holds."""
+    count, total = numbers_in(values)
+    if not count:
+        return ""
+    return f" (its {count:,} number{'s' if count != 1 else ''} add{'s' if count == 1 else ''} up to {total:,.2f})".replace(".00)", ")")
+
+
 def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
     """Find the table in a sheet; problems for missing, doubled and ignored columns."""
     table = TABLES_BY_NAME[sheet.table]
     lookup = column_lookup(table)
     rows = sheet.rows
     place = {"file": sheet.file, "sheet": sheet.sheet}
-    header_at = _find_header(rows, lookup)
+    header_at, named = _find_header(rows, lookup)
     if header_at is None:
         return None, [warning(f"holds no data, so no {table.name} rows were read from it", **place)]
+    header_row = sheet.row_number(header_at)
 
     problems: list[Problem] = []
+    if named == 0:
+        problems.append(_no_headings(sheet, table, lookup))
     headings = [cell_text(c) for c in rows[header_at]]
     column_index: dict[str, int] = {}
+    body = rows[header_at + 1 :]
     for position, heading in enumerate(headings):
         if not heading:
             continue
         name = lookup.get(normalise_name(heading))
-        where = {**place, "cell": _cell(sheet, position, header_at + 1), "row": header_at + 1}
+        where = {**place, "cell": _cell(sheet, position, header_row), "row": header_row}
         if name is None:
+            values = [r[position] for r in body if position < len(r)]
+            count, total = numbers_in(values)
             problems.append(
-                warning(f"column '{heading}' ignored: it is not a column of {table.name} ({', '.join(table.column_names)})", **where)
+                warning(
+                    f"column '{heading}' ignored{holding(values)}: it is not a column of {table.name} ({', '.join(table.column_names)})",
+                    **where,
+                    left_out_gbp=total if count and _looks_like_money(heading) else None,
+                )
             )
         elif name in column_index:
             first = headings[column_index[name]]
@@ -84,40 +127,68 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
     missing = [c.name for c in table.columns if c.required and c.name not in column_index]
     if table.implied_stream is not None and "stream" in missing:
         missing.remove("stream")
-    for name in missing:
-        found = ", ".join(f"'{h}'" for h in headings if h) or "none"
-        problems.append(
-            error(
-                f"no {name} column: {table.name} needs {name} ({table.column(name).help}). Headings found in row {header_at + 1}: {found}",
-                **place,
-                row=header_at + 1,
+    if named:
+        for name in missing:
+            found = ", ".join(f"'{h}'" for h in headings if h) or "none"
+            problems.append(
+                error(
+                    f"no {name} column: {table.name} needs {name} ({table.column(name).help}). Headings found in row {header_row}: {found}",
+                    **place,
+                    row=header_row,
+                )
             )
-        )
 
-    body = rows[header_at + 1 :]
+    numbers = sheet.row_numbers[header_at + 1 :] if sheet.row_numbers is not None else range(header_at + 2, len(rows) + 1)
     data = {name: [r[i] if i < len(r) else "" for r in body] for name, i in column_index.items()}
     frame = pd.DataFrame(data, dtype=object)
-    frame["_row"] = range(header_at + 2, header_at + 2 + len(body))
-    problems += _stray_values(sheet, headings, body, header_at + 1)
+    frame["_row"] = list(numbers)
+    problems += _stray_values(sheet, headings, body, header_row)
+    problems += _long_rows(sheet, headings, body, numbers)
+    problems += _far_cells(sheet)
     # Blank rows are skipped; so is a row with values only in ignored columns.
     if column_index and len(frame):
         filled = pd.Series(False, index=frame.index)
         for name in column_index:
             filled |= frame[name].astype(str).str.strip().ne("")
         frame = frame[filled]
-    return Part(sheet, table, header_at + 1, column_index, frame.reset_index(drop=True)), problems
+    return Part(sheet, table, header_row, column_index, frame.reset_index(drop=True)), problems
+
+
+def _no_headings(sheet: RawSheet, table: Table, lookup: dict[str, str]) -> Problem:
+    """No row near the top names a column: say where we looked, and where the headings seem to be."""
+    place = {"file": sheet.file, "sheet": sheet.sheet}
+    searched = min(HEADER_SEARCH_ROWS, len(sheet.rows))
+    last = sheet.row_number(searched - 1) if searched else 1
+    for index in range(HEADER_SEARCH_ROWS, len(sheet.rows)):
+        count = len({lookup[k] for k in (normalise_name(cell_text(c)) for c in sheet.rows[index]) if k in lookup})
+        if count >= 2:
+            return error(
+                f"the headings of {table.name} seem to be in row {sheet.row_number(index)}, but only the first {HEADER_SEARCH_ROWS} rows "
+                f"that hold something (rows 1 to {last}) are searched: delete the rows above the headings",
+                **place,
+            )
+    return error(
+        f"no headings of {table.name} found in rows 1 to {last}, where they are looked for: put the headings "
+        f"({', '.join(c.name for c in table.columns if c.required)}) in one row above the data",
+        **place,
+    )
 
 
 def _stray_values(sheet: RawSheet, headings: list[str], body: list[list[object]], header_row: int) -> list[Problem]:
-    """Values in a column with no heading are reported, not silently dropped."""
+    """Values in a column with no heading are reported, not silently dropped (CSV rows longer than the headings: _long_rows)."""
     width = max((len(r) for r in body), default=0)
+    named_width = _named_width(headings)
+    if sheet.is_csv:
+        width = min(width, named_width)
     unnamed = [i for i in range(width) if i >= len(headings) or not headings[i]]
     problems = []
     for position in unnamed:
-        if any(position < len(r) and cell_text(r[position]) for r in body):
+        values = [r[position] for r in body if position < len(r) and cell_text(r[position])]
+        if values:
             problems.append(
                 warning(
-                    f"column {column_letter(position)} has values but no heading, so it was ignored",
+                    f"column {column_letter(position)} has {len(values):,} value{'s' if len(values) != 1 else ''} but no heading, "
+                    f"so it was ignored{holding(values)}",
                     file=sheet.file,
                     sheet=sheet.sheet,
                     row=header_row,
@@ -126,8 +197,68 @@ def _stray_values(sheet: RawSheet, headings: list[str], body: list[list[object]]
     return problems
 
 
-def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> int | None:
-    """The row naming the most columns among the first rows; else the first row with anything in it."""
+def _named_width(headings: list[str]) -> int:
+    return max((i + 1 for i, h in enumerate(headings) if h), default=0)
+
+
+def _long_rows(sheet: RawSheet, headings: list[str], body: list[list[object]], numbers) -> list[Problem]:
+    """A CSV row with more values than headings: a value such as 103,694.00 unquoted has split in two."""
+    if not sheet.is_csv:
+        return []
+    width = _named_width(headings)
+    if max(map(len, body), default=0) <= width:
+        return []
+    long = [(n, r) for n, r in zip(numbers, body, strict=False) if len(r) > width and any(cell_text(c) for c in r[width:])]
+    problems = []
+    for number, row in long[:MAX_REPEATS]:
+        values = sum(1 for c in row if cell_text(c))
+        problems.append(
+            error(
+                f"this row has {len(row)} values but there are {width} headings, so its values do not line up with the columns: "
+                f"a value with a comma in it (such as 103,694.00) splits in two unless it is in quotes. "
+                f"Remove the thousands commas or save the file again from Excel as CSV ({values} values: "
+                + ", ".join(repr(cell_text(c)) for c in row[: width + 2])
+                + ")",
+                file=sheet.file,
+                row=number,
+            )
+        )
+    if len(long) > MAX_REPEATS:
+        problems.append(
+            error(f"{len(long) - MAX_REPEATS:,} more rows have more values than headings, like the rows above", file=sheet.file)
+        )
+    return problems
+
+
+def _far_cells(sheet: RawSheet) -> list[Problem]:
+    """Cells far to the right of any table (beyond column ALL) are reported one by one, not read."""
+    problems = []
+    for row, col, value in sheet.far[:MAX_REPEATS]:
+        text = cell_text(value)
+        money = f" (a number: {value:,.2f})" if isinstance(value, float) else ""
+        problems.append(
+            warning(
+                f"cell {column_letter(col)}{row} holds '{text[:40]}'{money} far outside the table: it was not read",
+                file=sheet.file,
+                sheet=sheet.sheet,
+                cell=f"{column_letter(col)}{row}",
+                value=text[:40],
+            )
+        )
+    if len(sheet.far) > MAX_REPEATS:
+        count, total = numbers_in([v for _, _, v in sheet.far[MAX_REPEATS:]])
+        problems.append(
+            warning(
+                f"{len(sheet.far) - MAX_REPEATS:,} more cells far outside the table were not read ({count:,} numbers adding up to {total:,.2f})",
+                file=sheet.file,
+                sheet=sheet.sheet,
+            )
+        )
+    return problems
+
+
+def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> tuple[int | None, int]:
+    """The row naming the most columns among the first rows (and how many); else the first row with anything in it."""
     best, best_count, first_filled = None, 0, None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         texts = [cell_text(c) for c in row]
@@ -136,7 +267,7 @@ def _find_header(rows: list[list[object]], lookup: dict[str, str]) -> int | None
         count = len({lookup[k] for k in (normalise_name(t) for t in texts if t) if k in lookup})
         if count > best_count:
             best, best_count = index, count
-    return best if best is not None else first_filled
+    return (best, best_count) if best is not None else (first_filled, 0)
 
 
 def _cell(sheet: RawSheet, position: int, row: int) -> str | None:

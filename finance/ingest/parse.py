@@ -25,6 +25,17 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\xa0": " ", "\u202f": " "})
+# Characters a user cannot see: zero-width ones are removed, non-breaking spaces become spaces
+# (a code pasted from a web page or an email often carries them).
+_INVISIBLE = str.maketrans(
+    {"\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\xa0": " ", "\u202f": " ", "\u2007": " "}
+)
+# A European amount: dots between thousands, a comma before the decimals (1.234.567,89).
+_EU_NUMBER = re.compile(r"^(?P<lead>[^\d]*?)(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<dec>\d+))?(?P<trail>[^\d]*)$")
+# Reads two ways when a file does not show its decimal mark: one mark followed by exactly three digits.
+AMBIGUOUS = re.compile(r"^[^\d]*[1-9]\d{0,2}[.,]\d{3}[^\d]*$")
+# Larger than any amount in a practice's or a federation's year; keeps every sum far from overflow.
+MAX_MAGNITUDE = 1e12
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class Parsed:
     values: pd.Series
     blank: pd.Series  # bool: the cell is empty
     bad: pd.Series  # bool: the cell is not empty and could not be read
+    ambiguous: pd.Series | None = None  # bool: a number that reads two ways (decimal mark unknown)
+    huge: pd.Series | None = None  # bool: a number beyond MAX_MAGNITUDE or not finite (1e308, inf)
 
 
 def cell_text(value: object) -> str:
@@ -44,7 +57,7 @@ def cell_text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    return str(value).strip()
+    return str(value).translate(_INVISIBLE).strip()
 
 
 def on_distinct(raw: pd.Series, convert) -> pd.Series:
@@ -78,8 +91,18 @@ def parse_code(raw: pd.Series) -> Parsed:
     return Parsed(text.where(~blank, None), blank, ~blank & ~valid)
 
 
-def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False) -> Parsed:
-    """Numbers typed any way an Excel user would: 12345, £12,345.67, (1,200.00), -1200, 10%."""
+def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False, decimal: str = ".") -> Parsed:
+    """Numbers typed any way an Excel user would: 12345, £12,345.67, (1,200.00), -1200, 10%.
+
+    ``decimal`` is the file's decimal mark: "." (UK), "," (a European CSV: 1.234,56 is 1234.56 and
+    103.694 is 103694) or "?" when the file does not show it (a number such as 103.694 is then
+    flagged ``ambiguous``, never guessed).
+    """
+    ambiguous = pd.Series(False, index=raw.index)
+    if decimal == "?":
+        ambiguous = on_distinct(raw, lambda v: isinstance(v, str) and bool(AMBIGUOUS.match(v.strip()))).astype(bool)
+    if decimal == ",":
+        raw = on_distinct(raw, _european)
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     failed = values.isna()
     blank = pd.Series(False, index=raw.index)
@@ -93,10 +116,22 @@ def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False) -> Parsed:
             parsed = _parse_number_text(rest, allow_percent_sign)
             values.loc[rest.index] = parsed
             bad.loc[rest.index] = parsed.isna()
-    infinite = ~np.isfinite(values) & ~values.isna()
-    bad |= infinite
+    huge = (~np.isfinite(values) & ~values.isna()) | (values.abs() > MAX_MAGNITUDE)
+    bad |= huge | ambiguous
     values = values.where(~bad & ~blank, np.nan)
-    return Parsed(values, blank, bad)
+    return Parsed(values, blank, bad, ambiguous, huge)
+
+
+def _european(value: object) -> object:
+    """'1.234,56' -> '1234.56' (then read as usual); a number in another form cannot be read."""
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return value
+    text = value.translate(_DASHES).strip()
+    match = _EU_NUMBER.match(text)
+    if match is None:
+        return "\x00" + text  # e.g. 1,234.56 in a file whose decimal mark is the comma
+    number = match["int"].replace(".", "") + ("." + match["dec"] if match["dec"] else "")
+    return match["lead"] + number + match["trail"]
 
 
 def _parse_number_text(text: pd.Series, allow_percent_sign: bool) -> pd.Series:
@@ -131,3 +166,29 @@ def parse_stream(raw: pd.Series) -> Parsed:
     values = on_distinct(text, lambda v: STREAM_WORDS.get(normalise_name(v)))
     bad = ~blank & values.isna()
     return Parsed(values.where(~bad & ~blank, None), blank, bad)
+
+
+_EN_EVIDENCE = re.compile(r"^[^\d]*(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3}){2,}|0\.\d+|\d+\.)[^\d]*$")
+_EU_EVIDENCE = re.compile(r"^[^\d]*(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3}){2,}|0,\d+|\d+,)[^\d]*$")
+_CHUNK = 5_000
+
+
+def detect_decimal(columns: list[pd.Series], separator: str | None) -> tuple[str, str | None]:
+    """A CSV file's decimal mark from its numbers: '.', ',' or '?' (not shown), and a value that shows it.
+
+    A number such as 12.50 or 1,234,567 shows the dot; 12,50 or 1.234.567 the comma. Only the
+    values up to the first that shows the mark are looked at: a value in the other form later
+    cannot be read under the file's mark, and is reported as not an amount.
+    """
+    for column in columns:
+        for start in range(0, len(column), _CHUNK):
+            chunk = column.iloc[start : start + _CHUNK]
+            chunk = chunk[chunk.map(lambda v: isinstance(v, str)).astype(bool)].astype(str).str.strip()  # text only: numbers show no mark
+            chunk = chunk[chunk.str.contains(r"[.,]", regex=True)]
+            if chunk.empty:
+                continue
+            dot = chunk[chunk.str.match(_EN_EVIDENCE)]
+            comma = chunk[chunk.str.match(_EU_EVIDENCE)]
+            if len(dot) or len(comma):
+                return (".", dot.iloc[0]) if len(dot) >= len(comma) else (",", comma.iloc[0])
+    return ("?" if separator == ";" else "."), None

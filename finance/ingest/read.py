@@ -1,31 +1,35 @@
-"""Uploaded files -> raw sheets: the cells as the user typed them, and which table each sheet holds.
+"""Uploaded files -> raw sheets: the cells as the user sees them, and which table each sheet holds.
 
-Workbooks are read with python-calamine (fast, and it refuses XML entity tricks); CSV files with the
-csv module after working out the encoding and separator. A file that cannot be read becomes one
-plain-sentence problem, never a traceback. Nothing here judges the values: that is validate.py.
+Workbooks (.xlsx, .xlsm, .ods) are read by our own streaming readers (finance.ingest.xlsx and
+.ods) after their zip is checked against the limits (finance.ingest.archive); CSV files with the
+csv module after working out the encoding, the separator and the decimal mark. A file that cannot
+be read becomes one plain-sentence problem, never a traceback. Nothing here judges the values:
+that is validate.py. Which sheets are read, and why the others are not, is decided in sheets.py.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import functools
+import hashlib
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
-
 from finance.errors import UploadError
+from finance.ingest.archive import open_checked
+from finance.ingest.limits import Limits
+from finance.ingest.ods import read_ods
 from finance.ingest.tables import table_for_name
-from finance.problems import Problem, error, warning
+from finance.ingest.xlsx import SheetCells, cell_budget, read_xlsx
+from finance.problems import Problem, warning
 
-DEFAULT_MAX_FILE_MB = 50.0
+DEFAULT_MAX_FILE_MB = Limits.max_file_mb
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and password-protected .xlsx
-_WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm")
+_WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
 _TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 
 
@@ -48,42 +52,93 @@ class Upload:
         except OSError as exc:
             raise UploadError(f"{path} could not be opened ({exc.strerror}).") from None
 
+    @functools.cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
 
 @dataclass
 class RawSheet:
-    """A sheet (or a CSV file) as read: every cell from A1 / line 1, strings and numbers."""
+    """A sheet (or a CSV file) as read: the rows that hold something, strings and numbers.
+
+    ``row_numbers`` gives each row's number as the sheet shows it (None: rows 1, 2, 3...);
+    ``formulas`` the formula of each cell that has one and a saved value, by (row, 0-based column);
+    ``far`` the cells beyond column ALL, kept aside; ``separator`` a CSV file's separator.
+    """
 
     file: str
     sheet: str | None  # None for a CSV file
     table: str
     rows: list[list[object]] = field(repr=False)
+    row_numbers: list[int] | None = field(default=None, repr=False)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    far: list[tuple[int, int, object]] = field(default_factory=list, repr=False)
+    separator: str | None = None
+    matched_by: str = "name"  # "name", "file" or "headings": how the table was recognised
+    uncalculated: int = 0  # formulas with no saved result (Uncalculated cells) in the sheet
+    error_like: bool = True  # a cell may show an error value (#N/A, #REF!): the validator looks only then
 
     @property
     def is_csv(self) -> bool:
         return self.sheet is None
 
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index] if self.row_numbers is not None else index + 1
 
-def read_uploads(uploads: Iterable[Upload], *, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> tuple[list[RawSheet], list[Problem]]:
+
+@dataclass
+class ReadFile:
+    """One file's sheets (named after a table or not) before sheets.py decides what to read."""
+
+    name: str
+    sheets: list[SheetCells]
+    recalculate_on_open: bool = False
+    csv: RawSheet | None = None
+    notes: list[Problem] = field(default_factory=list)
+
+
+def read_uploads(
+    uploads: Iterable[Upload], *, max_file_mb: float = DEFAULT_MAX_FILE_MB, limits: Limits | None = None
+) -> tuple[list[RawSheet], list[Problem]]:
     """Read every file; return the sheets that hold tables and the problems met on the way."""
+    from finance.ingest.sheets import choose_sheets  # sheets.py reads locate.py, which reads this module
+
+    limits = limits or Limits.from_env(max_file_mb=max_file_mb)
+    budget = cell_budget(limits.max_cells)
     sheets: list[RawSheet] = []
     problems: list[Problem] = []
     for upload in uploads:
         try:
-            found, notes = read_upload(upload, max_file_mb=max_file_mb)
+            read = read_file(upload, limits=limits, budget=budget)
         except UploadError as exc:
-            problems.append(error(str(exc), file=upload.name))
+            problems.append(_file_error(str(exc), upload.name))
             continue
+        found, notes = choose_sheets(read)
         sheets.extend(found)
         problems.extend(notes)
     return sheets, problems
 
 
+def _file_error(message: str, file: str) -> Problem:
+    return Problem("error", message, file=file)
+
+
 def read_upload(upload: Upload, *, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> tuple[list[RawSheet], list[Problem]]:
-    """Read one file. Raises UploadError with one sentence when the file cannot be read at all."""
+    """Read one file (tests and tools). Raises UploadError with one sentence when it cannot be read at all."""
+    from finance.ingest.sheets import choose_sheets
+
+    limits = Limits.from_env(max_file_mb=max_file_mb)
+    return choose_sheets(read_file(upload, limits=limits, budget=cell_budget(limits.max_cells)))
+
+
+def read_file(upload: Upload, *, limits: Limits, budget) -> ReadFile:
+    """One file's sheets, or UploadError."""
     name, content = upload.name, upload.content
     size_mb = len(content) / 1_000_000
-    if size_mb > max_file_mb:
-        raise UploadError(f"{name} is {size_mb:,.1f} MB, over the {max_file_mb:g} MB limit for one file: split it or remove unused sheets.")
+    if size_mb > limits.max_file_mb:
+        raise UploadError(
+            f"{name} is {size_mb:,.1f} MB, over the {limits.max_file_mb:g} MB limit for one file: split it or remove unused sheets."
+        )
     if not content.strip():
         raise UploadError(f"{name} is empty.")
     suffix = Path(name).suffix.lower()
@@ -95,87 +150,64 @@ def read_upload(upload: Upload, *, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> 
             "(File > Info > Protect Workbook) and save it as .xlsx, then upload that."
         )
     if content.startswith(_ZIP_MAGIC):
-        return _read_workbook(name, content)
-    if suffix in _WORKBOOK_EXTENSIONS or suffix == ".xls":
+        return _read_workbook(name, content, limits, budget)
+    if suffix in _WORKBOOK_EXTENSIONS or suffix in (".xls", ".xlsb"):
         raise UploadError(
             f"{name} is not a valid Excel workbook (it may be damaged, or not really {suffix}): open it in Excel and save it again as .xlsx."
         )
     if suffix in _TEXT_EXTENSIONS:
-        return _read_csv(name, content)
+        sheet, note = _read_csv(name, content, budget)
+        return ReadFile(name, [], csv=sheet, notes=[warning(note, file=name)] if note else [])
     raise UploadError(f"{name} is not a spreadsheet: upload Excel workbooks (.xlsx) or CSV files (.csv).")
 
 
-def _read_workbook(name: str, content: bytes) -> tuple[list[RawSheet], list[Problem]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise UploadError(f"{name} is damaged: it could not be opened as an Excel workbook. Save it again from Excel as .xlsx.") from None
-    if "xl/workbook.xml" not in members and not any(m.endswith("workbook.xml") for m in members):
-        raise UploadError(f"{name} is not an Excel workbook (it looks like another kind of document): upload .xlsx or .csv files.")
-    try:
-        workbook = python_calamine.load_workbook(io.BytesIO(content))
-        sheet_names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    except python_calamine.PasswordError:
-        raise UploadError(f"{name} is password-protected: remove the password and save it again, then upload it.") from None
-    except python_calamine.XmlError:
-        raise UploadError(
-            f"{name} contains XML that is not allowed in a workbook (entity definitions); it was not read. Save it again from Excel."
-        ) from None
-    except Exception:
-        raise UploadError(f"{name} is damaged: it could not be read as an Excel workbook. Save it again from Excel as .xlsx.") from None
-
-    sheets: list[RawSheet] = []
-    problems: list[Problem] = []
-    only_sheet = len(sheet_names) == 1
-    for sheet_name in sheet_names:
-        table = table_for_name(sheet_name, loose=True)
-        if table is None and only_sheet:
-            table = table_for_name(Path(name).stem, loose=True)
-        try:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        except python_calamine.XmlError:
-            raise UploadError(
-                f"{name}, sheet {sheet_name} contains XML that is not allowed in a workbook; the file was not read."
-            ) from None
-        except Exception:
-            raise UploadError(f"{name}, sheet {sheet_name} is damaged and could not be read. Save the workbook again from Excel.") from None
-        if table is None:
-            if any(_cell_text(c) for row in rows for c in row):
-                problems.append(warning(_ignored_reason(sheet_name, only_sheet, name), file=name, sheet=sheet_name))
-            continue
-        sheets.append(RawSheet(name, sheet_name, table, [[_cell_value(c) for c in row] for row in rows]))
-    return sheets, problems
+def _read_workbook(name: str, content: bytes, limits: Limits, budget) -> ReadFile:
+    archive = open_checked(name, content, limits)
+    with archive:
+        members = set(archive.namelist())
+        if "mimetype" in members and "content.xml" in members:
+            if b"spreadsheet" not in archive.read("mimetype")[:200]:
+                raise UploadError(
+                    f"{name} is not a spreadsheet (it looks like another kind of document): upload .xlsx, .ods or .csv files."
+                )
+            workbook = read_ods(archive, name, budget=budget)
+        elif "xl/workbook.bin" in members:
+            raise UploadError(f"{name} is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx, then upload that.")
+        elif not any(m.endswith("workbook.xml") for m in members):
+            raise UploadError(f"{name} is not an Excel workbook (it looks like another kind of document): upload .xlsx or .csv files.")
+        else:
+            workbook = read_xlsx(archive, name, max_cells=limits.max_cells, budget=budget)
+    if len(workbook.sheets) > limits.max_sheets:
+        raise UploadError(f"{name} has {len(workbook.sheets):,} sheets, over the limit of {limits.max_sheets:,}: remove unused sheets.")
+    return ReadFile(name, workbook.sheets, workbook.recalculate_on_open)
 
 
 _TABLE_LIST = "practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs"
 
 
-def _ignored_reason(sheet: str | None, only_sheet: bool, file: str) -> str:
-    if sheet is None:
-        return f"ignored: the file name '{file}' does not name a table ({_TABLE_LIST})"
-    if only_sheet:
-        return f"ignored: neither the sheet name '{sheet}' nor the file name '{file}' names a table ({_TABLE_LIST})"
-    return f"ignored: the sheet name '{sheet}' is not a table name ({_TABLE_LIST})"
-
-
-def _read_csv(name: str, content: bytes) -> tuple[list[RawSheet], list[Problem]]:
-    problems: list[Problem] = []
+def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UploadError(f"{name} is not a text CSV file (it holds binary data): upload .xlsx or .csv files.")
-    text, note = _decode(name, content)
-    if note:
-        problems.append(warning(note, file=name))
+    text, note = _decode(content)
     table = table_for_name(Path(name).stem, loose=True)
-    if table is None:
-        problems.append(warning(_ignored_reason(None, True, name), file=name))
-        return [], problems
     separator = _separator(text)
-    rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    return [RawSheet(name, None, table, rows)], problems
+    if text.count(separator) > budget.limit - budget.used:  # every cell but a row's first follows a separator
+        raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
+    try:
+        rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error:
+        raise UploadError(
+            f"{name} could not be read as CSV (a quoted value is never closed, or one cell holds over 131,072 characters): "
+            "save it again from Excel as CSV."
+        ) from None
+    budget.used += sum(map(len, rows))
+    if budget.used > budget.limit:
+        raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
+    error_like = "#" in text or "Err:" in text
+    return RawSheet(name, None, table or "", rows, separator=separator, error_like=error_like), note
 
 
-def _decode(name: str, content: bytes) -> tuple[str, str | None]:
+def _decode(content: bytes) -> tuple[str, str | None]:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return content.decode("utf-16"), None
     try:
@@ -191,10 +223,13 @@ def _decode(name: str, content: bytes) -> tuple[str, str | None]:
 
 def _separator(text: str) -> str:
     """Comma, semicolon or tab: whichever splits the first lines most consistently."""
-    sample = [line for line in text[:200_000].splitlines()[:20] if line.strip()]
+    sample = [line[:10_000] for line in text[:200_000].splitlines()[:20] if line.strip()]
     best, best_score = ",", 0
     for sep in (",", ";", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=sep))) for line in sample]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=sep))) for line in sample]
+        except csv.Error:
+            continue
         if not counts or max(counts) < 2:
             continue
         score = sum(c == counts[0] for c in counts) * counts[0]
@@ -203,22 +238,9 @@ def _separator(text: str) -> str:
     return best
 
 
-def _cell_value(value: object) -> object:
-    """Numbers stay numbers; everything else becomes the text Excel would show."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return float(value)
-    return _cell_text(value)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def ignored_reason(sheet: str | None, only_sheet: bool, file: str) -> str:
+    if sheet is None:
+        return f"ignored: the file name '{file}' does not name a table ({_TABLE_LIST})"
+    if only_sheet:
+        return f"ignored: neither the sheet name '{sheet}' nor the file name '{file}' names a table ({_TABLE_LIST})"
+    return f"ignored: the sheet name '{sheet}' is not a table name ({_TABLE_LIST})"

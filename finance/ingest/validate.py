@@ -12,10 +12,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 from finance.ingest.dataset import Dataset, SourceFile
 from finance.ingest.locate import Part
-from finance.ingest.parse import Parsed, cell_text, on_distinct, parse_code, parse_number, parse_stream, parse_text, parse_yesno
+from finance.ingest.parse import (
+    Parsed,
+    as_text,
+    cell_text,
+    detect_decimal,
+    on_distinct,
+    parse_code,
+    parse_number,
+    parse_stream,
+    parse_text,
+    parse_yesno,
+)
 from finance.ingest.tables import DATASET_TABLES, TABLES_BY_NAME, Column
+from finance.ingest.totals import total_rows
 from finance.problems import Problem, error, warning
 
 _NOT_READ = {
@@ -80,39 +93,146 @@ def validate(
 def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
     frame, problems = part.frame, []
     out = pd.DataFrame({"_row": frame["_row"].to_numpy()}, index=frame.index)
+    decimal, example = ".", None
+    if part.source.is_csv:
+        numeric = [frame[c.name] for c in part.table.columns if c.kind in _NUMERIC_KINDS and c.name in frame]
+        decimal, example = detect_decimal(numeric, part.source.separator)
+        if decimal == ",":
+            problems.append(
+                warning(
+                    f"read with the comma as decimal mark and the dot between thousands (as '{example}' shows): 1.234,56 is 1234.56",
+                    file=part.source.file,
+                )
+            )
+    rows = frame["_row"]
     for column in part.table.columns:
         if column.name not in frame:
             out[column.name] = None
             continue
         raw = frame[column.name]
-        parsed = _parse(column, raw)
-        rows = frame["_row"]
+        special = pd.Series(False, index=raw.index)
+        if part.source.error_like or part.source.uncalculated:
+            special, found = _special_cells(part, column, raw, rows)
+            problems += found
+            if special.any():
+                raw = raw.where(~special, "")
+        parsed = _parse(column, raw, decimal)
+        if column.kind == "percent":
+            parsed = _as_shown(part, column, raw, parsed, rows)
+            problems += _small_fees(part, column, raw, parsed, rows)
         if column.required and not (column.name == "stream" and part.table.implied_stream):
-            for i in parsed.blank[parsed.blank].index:
+            for i in parsed.blank[parsed.blank & ~special].index:
                 problems.append(
                     error(f"{column.name} is required but the cell is empty", **part.where(int(rows[i]), column.name), value="")
                 )
         for i in parsed.bad[parsed.bad].index:
             value = cell_text(raw[i])
-            problems.append(error(f"'{value}' {_NOT_READ[column.kind]}", **part.where(int(rows[i]), column.name), value=value))
+            problems.append(error(_not_read(column, parsed, i, value, decimal), **part.where(int(rows[i]), column.name), value=value))
         problems += _check_range(part, column, parsed, raw, rows)
         out[column.name] = parsed.values
     if part.table.implied_stream:
         out["stream"] = out["stream"].where(out["stream"].notna(), part.table.implied_stream)
+    totals = total_rows(part, out)
+    if totals:
+        problems = [p for p in problems if p.row not in totals or p.file != part.source.file or p.sheet != part.source.sheet]
+        for row, reason in totals.items():
+            fix = (
+                "if it is a real amount, not a total, move it above the rows it equals"
+                if "equals the sum" in reason
+                else "if it is a real line, not a total, describe it in other words"
+            )
+            problems.append(
+                error(
+                    f"this looks like a total row ({reason}): a total in the table would count its money twice. "
+                    f"Delete the row (every figure is added up for you); {fix}",
+                    **part.where(row, "amount_gbp" if "amount_gbp" in part.column_index else None),
+                )
+            )
     return out, problems
 
 
-def _parse(column: Column, raw: pd.Series) -> Parsed:
+_NUMERIC_KINDS = ("money", "number", "whole", "percent")
+
+
+def _not_read(column: Column, parsed: Parsed, i: int, value: str, decimal: str) -> str:
+    if parsed.ambiguous is not None and parsed.ambiguous[i]:
+        whole, fraction = value.replace(",", ".").rsplit(".", 1)
+        return (
+            f"'{value}' reads two ways: {whole}{fraction} or {whole}.{fraction}, and no other number in this file shows whether "
+            "'.' and ',' mark decimals or thousands. Type it without the thousands mark (103694 or 103694,50)"
+        )
+    if parsed.huge is not None and parsed.huge[i]:
+        return f"'{value}' is too large to be {'an amount' if column.kind == 'money' else 'a number here'} (over 1,000,000,000,000): type the real figure"
+    if decimal == "," and column.kind in _NUMERIC_KINDS:
+        return f"'{value}' {_NOT_READ[column.kind]} in a file whose decimal mark is the comma (1.234,56)"
+    return f"'{value}' {_NOT_READ[column.kind]}"
+
+
+def _special_cells(part: Part, column: Column, raw: pd.Series, rows: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Error values (#N/A, #REF!) and formulas with no saved result: an error each, naming the cell and the fix."""
+    text = as_text(raw)
+    formula = raw.map(lambda v: type(v) is Uncalculated).astype(bool) if part.source.uncalculated else pd.Series(False, index=raw.index)
+    failed = on_distinct(text, is_error_value).astype(bool)
+    special = formula | failed
+    problems = []
+    for i in special[special].index:
+        value = text[i]
+        where = part.where(int(rows[i]), column.name)
+        if failed[i]:
+            message = (
+                f"the cell shows the error {value}: its formula failed, so there is no figure to read. "
+                "Correct the formula in the workbook (or type the value) and upload it again"
+            )
+        else:
+            message = (
+                f"the cell holds the formula {value} but no saved result (the file was written by a program that does not "
+                "calculate formulas): open the file in Excel or LibreOffice and save it, or type the value instead"
+            )
+        problems.append(error(message, **where, value=value))
+    return special, problems
+
+
+def _as_shown(part: Part, column: Column, raw: pd.Series, parsed: Parsed, rows: pd.Series) -> Parsed:
+    """A cell formatted as a percentage holds 0.08 and shows 8%: read it as 8, what the user sees."""
+    shown = raw.map(lambda v: isinstance(v, PercentCell)).astype(bool)
+    if not shown.any():
+        return parsed
+    return Parsed(parsed.values.where(~shown, parsed.values * 100), parsed.blank, parsed.bad, parsed.ambiguous, parsed.huge)
+
+
+def _small_fees(part: Part, column: Column, raw: pd.Series, parsed: Parsed, rows: pd.Series) -> list[Problem]:
+    """A percentage at or below 1 among larger ones is probably 0.08 typed for 8%: a warning naming the cell."""
+    values = parsed.values
+    larger = values[values > 1]
+    if larger.empty:
+        return []
+    problems = []
+    low, high = larger.min(), larger.max()
+    others = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+    for i in values[(values > 0) & (values <= 1)].index:
+        value = cell_text(raw[i])
+        problems.append(
+            warning(
+                f"'{value}' is read as {values[i]:g}%, while the other rows' {column.name} are {others}: "
+                f"if you meant {values[i] * 100:g}%, type {values[i] * 100:g}",
+                **part.where(int(rows[i]), column.name),
+                value=value,
+            )
+        )
+    return problems
+
+
+def _parse(column: Column, raw: pd.Series, decimal: str = ".") -> Parsed:
     if column.kind == "code":
         return parse_code(raw)
     if column.kind in ("money", "number", "whole"):
-        parsed = parse_number(raw)
+        parsed = parse_number(raw, decimal=decimal)
         if column.kind == "whole":
             fraction = parsed.values.notna() & (parsed.values % 1 != 0)
-            return Parsed(parsed.values.where(~fraction), parsed.blank, parsed.bad | fraction)
+            return Parsed(parsed.values.where(~fraction), parsed.blank, parsed.bad | fraction, parsed.ambiguous, parsed.huge)
         return parsed
     if column.kind == "percent":
-        return parse_number(raw, allow_percent_sign=True)
+        return parse_number(raw, allow_percent_sign=True, decimal=decimal)
     if column.kind == "yesno":
         return parse_yesno(raw)
     if column.kind == "stream":
@@ -241,7 +361,7 @@ def _advice(tables: dict[str, pd.DataFrame], present: dict[str, bool]) -> list[P
             problems.append(
                 warning(
                     f"every management_fee_pct is 1 or less (e.g. {fees.max():g}): fees are in percent, so {fees.max():g} means {fees.max():g}%. "
-                    "If you meant 10%, type 10 (a cell formatted as % in Excel holds 0.1)."
+                    "If you meant 10%, type 10."
                 )
             )
     if not present["federation_costs"] and present["practices"]:

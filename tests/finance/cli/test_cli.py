@@ -104,3 +104,69 @@ def test_missing_file_is_one_sentence():
     assert done.returncode == 1
     assert "no-such-file.xlsx: there is no such file." in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("scenario", [{}, {"participation": "rational"}])
+def test_run_writes_the_values_json_dump_writes(tmp_path, scenario):
+    """The streamed document is the contract: the same JSON values, keys in the same order, nulls and all."""
+    from finance.ingest.load import load_files
+    from finance.model.engine import run_model
+    from finance.model.scenario import Scenario
+    from tests.conftest import sample_files
+
+    files = [str(p) for p in sample_files()]
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    done = finance("run", *files, "--scenario", str(path))
+    assert done.returncode == 0, done.stderr
+    results = run_model(load_files(files).dataset, Scenario(**scenario))
+    expected = json.loads(json.dumps(results.to_json_dict(), allow_nan=False))
+    written = json.loads(done.stdout)
+    assert written == expected
+    assert [list(r) for r in written["rows"]] == [list(r) for r in expected["rows"]]
+    assert [list(p) for p in written["practices"]] == [list(p) for p in expected["practices"]]
+    assert list(written) == ["rows", "practices", "federation"]
+    assert any(r["breakeven_fee_pct"] is None for r in written["rows"])
+
+
+def test_every_field_is_written_whatever_it_holds():
+    """Fields another part of the engine adds (ints, nullable ints, text with quotes, booleans, None) come out as json.dumps writes them."""
+    import io
+
+    import pandas as pd
+
+    from finance.cli.json_out import write_records
+
+    frame = pd.DataFrame(
+        {
+            "code": ["A81001", 'say "hi" \u00a3', None],
+            "whole": [1, 2, 3],
+            "maybe": pd.array([1, None, 3], dtype="Int64"),
+            "flag": [True, False, True],
+            "amount": [0.1, float("nan"), 1e-05],
+            "mixed": [None, 2.5, "x"],
+        }
+    )
+    out = io.StringIO()
+    write_records(frame, list(frame.columns), out, "rows")
+    expected = [
+        {"code": "A81001", "whole": 1, "maybe": 1, "flag": True, "amount": 0.1, "mixed": None},
+        {"code": 'say "hi" \u00a3', "whole": 2, "maybe": None, "flag": False, "amount": None, "mixed": 2.5},
+        {"code": None, "whole": 3, "maybe": 3, "flag": True, "amount": 1e-05, "mixed": "x"},
+    ]
+    assert out.getvalue() == json.dumps(expected)  # a column of mixed values: written by Python, the same text
+    plain = frame[["code", "whole", "maybe", "flag", "amount"]]
+    out = io.StringIO()
+    write_records(plain, list(plain.columns), out, "rows")  # numbers, booleans and text: written by DuckDB
+    assert json.loads(out.getvalue()) == [{k: v for k, v in row.items() if k != "mixed"} for row in expected]
+
+
+def test_a_result_that_is_not_finite_is_one_sentence_not_broken_json():
+    import io
+
+    import pandas as pd
+
+    from finance.cli.json_out import NotFinite, write_records
+
+    with pytest.raises(NotFinite, match="the result amount of rows is not a finite number"):
+        write_records(pd.DataFrame({"amount": [1.0, float("inf")]}), ["amount"], io.StringIO(), "rows")

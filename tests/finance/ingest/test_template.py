@@ -18,7 +18,8 @@ def test_template_with_its_examples_validates():
     assert result.errors == [], [str(p) for p in result.errors]
     assert [str(p) for p in result.warnings] == [
         "template.xlsx, sheet Instructions: ignored: the sheet name 'Instructions' is not a table name "
-        "(practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs)"
+        "(practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs); "
+        "it holds 20 rows of text"
     ]
     dataset = result.dataset
     assert len(dataset.practices) == 3 and len(dataset.services) == 3

@@ -1,0 +1,168 @@
+"""Read an upload set in a child process under limits, so that no file can take the server down.
+
+A small reading server (``python -m finance.ingest.worker``: a fresh interpreter, never a fork
+of the threaded Streamlit server) imports the reading modules once and forks a helper per
+request; the helper forks the reader, which caps its own address space (RLIMIT_AS) and CPU time
+(RLIMIT_CPU) before it reads; the helper stops it after ``timeout_s`` and reports how it ended.
+A reader that runs out of memory, is killed or aborts becomes one plain sentence; the server and
+every other session carry on. A read costs a fork (~10 ms) and the pickling of the result; the
+reading server starts once per process (~1 s). The result comes back pickled from our own child.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from finance.ingest.limits import Limits
+
+if TYPE_CHECKING:
+    from finance.ingest.load import LoadResult
+    from finance.ingest.read import Upload
+
+_ROOT = Path(__file__).resolve().parents[2]
+_lock = threading.Lock()
+_server: dict[str, object] = {}
+
+
+class ReadFailed(Exception):
+    """The reader could not finish: ``reason`` says why in words a user can act on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def send_message(connection: socket.socket, data: bytes) -> None:
+    connection.sendall(struct.pack("!Q", len(data)) + data)
+
+
+def receive_message(connection: socket.socket) -> bytes | None:
+    head = _receive_exactly(connection, 8)
+    if head is None:
+        return None
+    return _receive_exactly(connection, struct.unpack("!Q", head)[0])
+
+
+def _receive_exactly(connection: socket.socket, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = connection.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _spawn_server() -> None:
+    folder = tempfile.mkdtemp(prefix="finance-reader-")
+    path = os.path.join(folder, "socket")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finance.ingest.worker", path], cwd=_ROOT, env=env, stdin=subprocess.DEVNULL, close_fds=True
+    )
+    atexit.register(_stop, process)
+    _server.update(process=process, path=path)
+
+
+def _wait_for_server() -> str:
+    process: subprocess.Popen = _server["process"]  # type: ignore[assignment]
+    path: str = _server["path"]  # type: ignore[assignment]
+    deadline = time.monotonic() + 60
+    while not os.path.exists(path):
+        if process.poll() is not None or time.monotonic() > deadline:
+            _server.clear()
+            raise ReadFailed("the file reader could not be started on this server")
+        time.sleep(0.005)
+    return path
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)  # waited for: its CPU time counts as this process's children's
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start_early() -> None:
+    """Start the reading server now, without waiting: it imports its modules while this process does its own."""
+    with _lock:
+        process = _server.get("process")
+        if process is None or process.poll() is not None:  # type: ignore[union-attr]
+            _spawn_server()
+
+
+def _server_path() -> str:
+    with _lock:
+        process = _server.get("process")
+        if process is None or process.poll() is not None:  # type: ignore[union-attr]
+            _spawn_server()
+        return _wait_for_server()
+
+
+def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float, float]:
+    """``load_inline(uploads)`` in a child process: the result, the reader's peak memory (MB) and CPU seconds; ReadFailed if it could not finish.
+
+    Always through the reading server, even from a process with one Python thread: pandas and
+    pyarrow start native threads, and a reader forked from a process whose threads have been at
+    work can crash (seen: a segfault in the garbage collector after AppTest runs). The server's
+    threads never run anything, so its forks are clean.
+    """
+    request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
+    for attempt in range(2):
+        path = _server_path()
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.connect(path)
+                connection.settimeout(limits.timeout_s + 30)
+                send_message(connection, request)
+                reply = receive_message(connection)
+            break
+        except (ConnectionError, FileNotFoundError):
+            with _lock:
+                _server.clear()  # the reading server is gone: start another once
+            if attempt:
+                raise ReadFailed("the file reader on this server stopped") from None
+        except TimeoutError:
+            raise ReadFailed(f"reading it took longer than the {limits.timeout_s:,.0f} seconds allowed, so it was stopped") from None
+    if reply is None:
+        raise ReadFailed("the file reader on this server stopped")
+    return _answer(pickle.loads(reply), limits)
+
+
+def _answer(message: tuple, limits: Limits) -> tuple[LoadResult, float, float]:
+    if message[0] == "ok":
+        return message[1], message[2], message[3]
+    raise ReadFailed(reason(message, limits))
+
+
+def reason(message: tuple, limits: Limits) -> str:
+    """The sentence for a reader that did not finish: ("memory",), ("timeout",), ("signal", n) or ("exit", n)."""
+    import signal
+
+    kind = message[0]
+    if kind == "signal" and message[1] in (signal.SIGSEGV, signal.SIGBUS):
+        return "the reader crashed while reading it: save it again from Excel (File > Save As > .xlsx) and upload that"
+    if kind == "memory" or (kind == "signal" and message[1] in (signal.SIGABRT, signal.SIGKILL)):  # a failed allocation aborts
+        return f"it needs more memory than the {limits.memory_mb:,} MB allowed for reading an upload"
+    if kind == "signal" and message[1] == signal.SIGXCPU:
+        return f"it needs more computing time than the {limits.cpu_s:,} seconds allowed for reading an upload"
+    if kind == "timeout":
+        return f"reading it took longer than the {limits.timeout_s:,.0f} seconds allowed, so it was stopped"
+    if kind == "crash":
+        return f"the reader met something it could not handle ({message[1]}): save the file again from Excel and upload it again"
+    return f"the reader stopped unexpectedly ({kind} {message[1:]})"
