@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine
 
 from finance.errors import UploadError
+from finance.ingest.limits import Limits
+from finance.ingest.read import Upload, read_file
+from finance.ingest.xlsx import cell_budget
 from finance.nhs.columns import ColumnMap, ColumnRule, find_header, map_columns
 from finance.problems import Problem, warning
 
@@ -135,12 +137,11 @@ def _read_rows(source: str | Path | bytes, filename: str | None) -> tuple[list[l
 
 
 def _workbook_rows(data: bytes, name: str) -> list[list[str]]:
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [book.get_sheet_by_name(s).to_python() for s in book.sheet_names]
-    except Exception as exc:  # calamine raises several types for corrupt or protected files
-        raise UploadError(f"{name} could not be read as a workbook (is it password-protected?).") from exc
-    texts = [[[_cell(c) for c in row] for row in sheet] for sheet in sheets]
+    """A workbook's cells through the uploads' own streaming reader, under the same limits (zip parts,
+    unpacked size, cells): a stray far cell or a zip bomb is one sentence, never a native crash."""
+    limits = Limits.from_env()
+    read = read_file(Upload(name, data), limits=limits, budget=cell_budget(limits.max_cells))
+    texts = [[[_cell(c) for c in row] for row in sheet.rows] for sheet in read.sheets if not sheet.hidden]
     return next((rows for rows in texts if find_header(rows) is not None), texts[0] if texts else [])
 
 
