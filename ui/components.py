@@ -1,4 +1,4 @@
-"""Small page components shared by several pages: the page intro, the data badge, money tables."""
+"""Small page components shared by several pages: the page intro, the data badge, money tables, a chart's table."""
 
 from __future__ import annotations
 
@@ -47,3 +47,9 @@ def money_table(
     formats |= {rename.get(c, c): gbp_per_unit for c in unit_costs}
     styler = shown.style.format(formats, na_rep="–")
     st.dataframe(styler, hide_index=True, width="stretch", height=ROW_PX * (min(len(shown), MAX_ROWS_SHOWN) + 1) + 3, placeholder="–")
+
+
+def chart_table(frame: pd.DataFrame, *, title: str = "The figures in this chart, as a table", **formats) -> None:
+    """A chart's text equivalent (WCAG 1.1.1): its figures as a money_table in a closed expander under it."""
+    with st.expander(title):
+        money_table(frame, **formats)

@@ -120,10 +120,10 @@ def results(for_scenario: Scenario | None = None) -> Results:
 
 
 def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
-    """The fee sweep; the fee and participation set in the sidebar do not change it, so moving the
-    fee slider redraws the marker without rerunning the sweep."""
+    """The fee sweep under the sidebar's participation; the fee set in the sidebar does not change it,
+    so moving the fee slider redraws the marker without rerunning the sweep."""
     data = loaded()
-    chosen = (for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
+    chosen = (for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={})
     key = ("sweep", chosen.to_json())
     if key not in data.memo:
         data.memo[key] = fee_sweep(data.model, chosen)

@@ -68,7 +68,11 @@ def tornado(
 
     Columns: parameter, label, low_label, high_label, surplus_low_gbp, surplus_high_gbp,
     surplus_base_gbp, swing_gbp; with ``practice_code`` also practice_low_gbp, practice_high_gbp,
-    practice_base_gbp, practice_swing_gbp, and the rows are ordered by the practice's swing.
+    practice_base_gbp, practice_swing_gbp (its result with the federation) and gain_low_gbp,
+    gain_high_gbp, gain_base_gbp, gain_swing_gbp (its gain from the federation: result with the
+    federation minus all in-house, difference_gbp), and the rows are ordered by the gain's swing:
+    what moves the practice's case for the federation, not its whole result (which contract
+    income dominates).
     "low" and "high" are the parameter moved down and up, not the lower and higher surplus. A swing
     is the spread of the three results (down, base, up).
     """
@@ -85,6 +89,7 @@ def tornado(
         runs = model.run_many(scenarios)
         surplus = [r.federation.surplus_gbp for r in runs]
         practice = [_practice_result(r, practice_code) for r in runs]
+        gain = [_practice_result(r, practice_code, "difference_gbp") for r in runs]
     rows = []
     for i, move in enumerate(moves):
         low, high = 2 * i + 1, 2 * i + 2
@@ -101,9 +106,11 @@ def tornado(
         if practice_code is not None:
             row["practice_low_gbp"], row["practice_high_gbp"], row["practice_base_gbp"] = practice[low], practice[high], practice[0]
             row["practice_swing_gbp"] = _spread(practice[low], practice[high], practice[0])
+            row["gain_low_gbp"], row["gain_high_gbp"], row["gain_base_gbp"] = gain[low], gain[high], gain[0]
+            row["gain_swing_gbp"] = _spread(gain[low], gain[high], gain[0])
         rows.append(row)
     frame = pd.DataFrame(rows)
-    order = "practice_swing_gbp" if practice_code is not None else "swing_gbp"
+    order = "gain_swing_gbp" if practice_code is not None else "swing_gbp"
     # Swings are compared to the penny: float noise (1e-10) must not reorder equal bars.
     ranked = frame.assign(_pennies=frame[order].round(2)).sort_values("_pennies", ascending=False, kind="stable")
     return ranked.drop(columns="_pennies").reset_index(drop=True)
@@ -168,6 +175,10 @@ def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | 
         return found[: len(also)]
 
     grid = [int(k) for k in np.unique(np.round(np.linspace(low_k, high_k, GRID_POINTS)))]
+    if parameter == "management_fee_pct":
+        # Every whole percent too, as the fee sweep tries them: the best fee found (when none breaks
+        # even) is then the sweep's best, and the Overview and this page give one answer.
+        grid = sorted({*grid, *range(math.ceil(low_k / LATTICE) * LATTICE, high_k + 1, LATTICE)})
     if current is not None and low <= current <= high:
         grid.append(round(current * LATTICE))
     (current_surplus,) = evaluate(grid, scenario)
@@ -326,9 +337,9 @@ def _brackets(ks: list[int], surplus: dict[int, float]) -> list[tuple[int, int]]
     return [(a, b) for a, b in pairwise(ks) if _ok(surplus[a]) != _ok(surplus[b])]
 
 
-def _practice_result(results: Results, practice_code: str) -> float:
+def _practice_result(results: Results, practice_code: str, column: str = "result_with_federation_gbp") -> float:
     practices = results.practices
-    return float(practices.loc[practices["practice_code"] == practice_code, "result_with_federation_gbp"].iloc[0])
+    return float(practices.loc[practices["practice_code"] == practice_code, column].iloc[0])
 
 
 def _spread(*values: float) -> float:

@@ -1,8 +1,8 @@
 """Plotly figures for the options report: a Comparison in, figures out (no Streamlit).
 
-NHS blue (#005EB8) is the primary colour; options after the first take the Okabe-Ito palette,
-which stays distinguishable for the common kinds of colour blindness. A loss is drawn in
-Okabe-Ito vermilion, never in red-against-green.
+Colours are finance.palette's, as on every page: a surplus or a gain in NHS blue, a loss in Okabe-Ito
+vermilion (never red against green), and options told apart by its category colours, which are
+neither of those two.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import html
 
 import plotly.graph_objects as go
 
+from finance import palette
 from finance.analysis.compare import Comparison
 from finance.format import gbp, money_ticks
 
-NHS_BLUE = "#005EB8"
-LOSS = "#D55E00"  # Okabe-Ito vermilion
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-OPTION_COLOURS = (NHS_BLUE, "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+NHS_BLUE = palette.GAIN
+LOSS = palette.LOSS
+OPTION_COLOURS = palette.CATEGORIES
 FONT = "Arial, Helvetica, sans-serif"
 
 
 def option_colour(position: int) -> str:
-    return OPTION_COLOURS[position % len(OPTION_COLOURS)]
+    return palette.category(position)
 
 
 def label(text: object) -> str:

@@ -19,7 +19,7 @@ def results(sample_model):
 
 @pytest.fixture(scope="module")
 def sweep(sample_model):
-    return fee_sweep(sample_model, Scenario())
+    return fee_sweep(sample_model, Scenario(participation="rational"))
 
 
 def annotations(fig) -> list[str]:
@@ -51,13 +51,16 @@ def test_advantage_heatmap(results):
 
 def test_fee_sweep_chart(sweep):
     fig = charts.fee_sweep_chart(sweep, 6.0, "Current fee 6.0%")
-    assert fig.layout.title.text.startswith("Fee sweep")
+    assert fig.layout.title.text.startswith("Fee sweep") and fig.layout.title.text.endswith("(rational participation)")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     assert fig.layout.xaxis.ticksuffix == "%"
     assert [len(trace.x) for trace in fig.data] == [41, 41]
     assert list(fig.data[0].y) == list(sweep.points["surplus_gbp"])
     best = sweep.best
-    assert f"Highest surplus: {gbp(best['surplus_gbp'])} at {pct(best['fee_pct'])}" in annotations(fig)
+    # The sample under rational participation loses at every fee: the best point is said as the smallest loss.
+    assert best["surplus_gbp"] < 0
+    assert f"Smallest loss: {gbp(-best['surplus_gbp'])} at {pct(best['fee_pct'])}" in annotations(fig)
+    assert not any("Highest surplus" in text for text in annotations(fig))
     assert "Current fee 6.0%" in annotations(fig)
     lines = sorted(shape.x0 for shape in fig.layout.shapes if shape.x0 == shape.x1 and shape.x0 is not None)
     assert 6.0 in lines
@@ -69,8 +72,22 @@ def test_fee_sweep_chart_says_when_no_fee_breaks_even(sample_model):
     hopeless = fee_sweep(sample_model, Scenario(overhead_change_pct=1000.0))
     assert hopeless.breakeven_fee_pct is None
     fig = charts.fee_sweep_chart(hopeless, None, "")
-    assert "No fee from 0% to 40% breaks even" in annotations(fig)
+    assert "No fee from 0% to 40% covers the overheads" in annotations(fig)
     assert not any(text and text.startswith("Current") for text in annotations(fig))
+
+
+def test_fee_sweep_chart_under_every_member_marks_the_exact_break_even(sample_model):
+    every = fee_sweep(sample_model, Scenario())
+    assert every.participation == "all"
+    fig = charts.fee_sweep_chart(every, None, "", 7.4)
+    assert fig.layout.title.text.endswith("(every member using every service)")
+    assert "Break-even fee: 7.40%" in annotations(fig)
+    assert 7.4 in [shape.x0 for shape in fig.layout.shapes if shape.x0 == shape.x1]
+    # Points that cover the overheads are blue, those that lose vermilion (the palette's meaning).
+    colours = list(fig.data[0].marker.color)
+    surplus = every.points["surplus_gbp"].tolist()
+    assert colours == [charts.NHS_BLUE if v >= 0 else charts.LOSS for v in surplus]
+    assert fig.data[1].line.color not in (charts.NHS_BLUE, charts.LOSS)
 
 
 def test_practice_bridge(results):

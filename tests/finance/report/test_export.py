@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from finance import palette
 from finance.analysis.compare import compare
 from finance.errors import ExportError
 from finance.format import MONEY_EXCEL_FORMAT, PERCENT_EXCEL_FORMAT
@@ -201,14 +202,17 @@ def test_html_report_opens_offline_and_escapes(hostile):
     assert "Indicative only." in page
 
 
-def test_report_figures_are_titled_and_blue(sample):
+def test_report_figures_are_titled_and_coloured_as_every_chart(sample):
     figures = report_figures(compare(sample, OPTIONS))
     surplus = figures["surplus_by_option"]
     assert surplus.layout.title.text == "Federation surplus by option"
     assert "-£150,000" in surplus.layout.yaxis.ticktext and "£" in surplus.layout.yaxis.title.text
     assert NHS_BLUE in surplus.data[0].marker.color
     practices = figures["practice_difference_by_option"]
-    assert practices.data[0].marker.color == NHS_BLUE
+    # Options are told apart by the category colours, never the gain and loss colours (finance.palette).
+    option_colours = [trace.marker.color for trace in practices.data]
+    assert option_colours == list(palette.CATEGORIES[:3])
+    assert not {palette.GAIN, palette.LOSS} & set(option_colours)
     assert len(practices.data) == 3 and len(practices.data[0].y) == 30
 
 
