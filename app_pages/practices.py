@@ -5,7 +5,7 @@ import streamlit as st
 from finance.analysis import verdict, views
 from finance.format import gbp, round_half_up
 from ui import charts, state
-from ui.components import data_badge, intro, money_table
+from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
     "Practice view",
@@ -55,7 +55,9 @@ if not practice["federation_member"]:
         "The federation return and advantage in the table below are the federation's quote if it joined."
     )
 
-st.plotly_chart(charts.practice_bridge(views.practice_bridge(results, code), names[code]), key="practice_bridge")
+bridge = views.practice_bridge(results, code)
+st.plotly_chart(charts.practice_bridge(bridge, names[code]), key="practice_bridge")
+chart_table(bridge[["label", "amount_gbp"]], money=["amount_gbp"], rename={"label": "Step", "amount_gbp": "£ a year"})
 
 st.subheader("Service by service")
 services = views.practice_services(results, code).drop(columns=["units", "participates"])

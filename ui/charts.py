@@ -37,20 +37,50 @@ def _axis(**settings: Any) -> dict[str, Any]:
     return {"gridcolor": GRID, "linecolor": "#AEB7BD", "zerolinecolor": "#AEB7BD", "automargin": True, **settings}
 
 
+TITLE_LINE_CHARS = 62  # a 17 px title line that fits a chart 560 px wide (a 1024-wide laptop beside the sidebar)
+
+
+def wrap_title(title: str, width: int = TITLE_LINE_CHARS) -> str:
+    """Break a long title into lines at spaces (plotly never wraps a title: it runs off the chart).
+
+    >>> wrap_title("Fee sweep: federation surplus and services kept, by fee (rational participation)", 40)
+    'Fee sweep: federation surplus and<br>services kept, by fee (rational<br>participation)'
+    """
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _figure(data: list[dict], title: str, *, height: int = 420, **layout: Any) -> go.Figure:
     layout.setdefault("xaxis", {})
     layout.setdefault("yaxis", {})
     layout["xaxis"] = _axis(**layout["xaxis"])
     layout["yaxis"] = _axis(**layout["yaxis"])
+    text = wrap_title(title)
+    lines = text.count("<br>") + 1
     spec = {
         "data": data,
         "layout": {
-            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+            # The title at the top of the chart, the legend just above the plot: room for both.
+            "title": {
+                "text": text,
+                "x": 0,
+                "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 12},
+                "font": {"size": 17},
+            },
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "colorway": PALETTE,
-            "height": height,
-            "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+            "height": height + 22 * (lines - 1),
+            "margin": {"l": 10, "r": 10, "t": 50 + 22 * lines, "b": 10},
             "font": {"family": "Arial, sans-serif", "size": 13, "color": "#212B32"},
             "hoverlabel": {"font": {"size": 13}},
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -165,6 +195,9 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
             "x": float(best["fee_pct"]),
             "y": float(best["surplus_gbp"]),
             "text": verdict.sweep_best_text(sweep),
+            # Right of the middle, the note reads leftwards from its point so that it stays on the chart.
+            "xanchor": "right" if float(best["fee_pct"]) > float(points["fee_pct"].median()) else "left",
+            "ax": -20 if float(best["fee_pct"]) > float(points["fee_pct"].median()) else 20,
             "showarrow": True,
             "arrowhead": 2,
             "ay": -40,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import share, sidebar, state
+from ui import share, sidebar, state, theme
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -30,6 +30,7 @@ PAGES = (
 def run(start: str = "Overview") -> None:
     """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
     st.set_page_config(page_title="GP federation finance", page_icon=str(ICON), layout="wide")
+    theme.apply()
     navigation = st.navigation(
         [st.Page(PAGES_FOLDER / file, title=title, icon=icon, default=title == start) for title, file, icon in PAGES]
     )

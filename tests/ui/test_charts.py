@@ -22,6 +22,11 @@ def sweep(sample_model):
     return fee_sweep(sample_model, Scenario(participation="rational"))
 
 
+def title_of(fig) -> str:
+    """The title as read: charts break long titles into lines (ui.charts.wrap_title)."""
+    return fig.layout.title.text.replace("<br>", " ")
+
+
 def annotations(fig) -> list[str]:
     return [a.text for a in fig.layout.annotations]
 
@@ -29,7 +34,7 @@ def annotations(fig) -> list[str]:
 def test_practice_differences(results):
     comparison = views.practice_comparison(results)
     fig = charts.practice_differences(comparison)
-    assert fig.layout.title.text == "Each practice: result with the federation versus all in-house"
+    assert title_of(fig) == "Each practice: result with the federation versus all in-house"
     assert is_money_axis(fig.layout.xaxis) and "£" in fig.layout.xaxis.title.text
     assert len(fig.data) == 1 and len(fig.data[0].x) == len(results.practices) == 30
     assert list(fig.data[0].x) == sorted(comparison["difference_gbp"])
@@ -41,7 +46,7 @@ def test_practice_differences(results):
 def test_advantage_heatmap(results):
     matrix = views.advantage_matrix(results)
     fig = charts.advantage_heatmap(matrix)
-    assert fig.layout.title.text.startswith("Advantage of federation delivery") and "£" in fig.layout.title.text
+    assert title_of(fig).startswith("Advantage of federation delivery") and "£" in title_of(fig)
     assert len(fig.data) == 1
     heatmap = fig.data[0]
     assert (len(heatmap.y), len(heatmap.x)) == (30, len(results.services)) == (30, 11)
@@ -51,7 +56,7 @@ def test_advantage_heatmap(results):
 
 def test_fee_sweep_chart(sweep):
     fig = charts.fee_sweep_chart(sweep, 6.0, "Current fee 6.0%")
-    assert fig.layout.title.text.startswith("Fee sweep") and fig.layout.title.text.endswith("(rational participation)")
+    assert title_of(fig).startswith("Fee sweep") and title_of(fig).endswith("(rational participation)")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     assert fig.layout.xaxis.ticksuffix == "%"
     assert [len(trace.x) for trace in fig.data] == [41, 41]
@@ -80,7 +85,7 @@ def test_fee_sweep_chart_under_every_member_marks_the_exact_break_even(sample_mo
     every = fee_sweep(sample_model, Scenario())
     assert every.participation == "all"
     fig = charts.fee_sweep_chart(every, None, "", 7.4)
-    assert fig.layout.title.text.endswith("(every member using every service)")
+    assert title_of(fig).endswith("(every member using every service)")
     assert "Break-even fee: 7.40%" in annotations(fig)
     assert 7.4 in [shape.x0 for shape in fig.layout.shapes if shape.x0 == shape.x1]
     # Points that cover the overheads are blue, those that lose vermilion (the palette's meaning).
@@ -94,7 +99,7 @@ def test_practice_bridge(results):
     code = "F81749"
     bridge = views.practice_bridge(results, code)
     fig = charts.practice_bridge(bridge, "Market Square Surgery")
-    assert fig.layout.title.text.startswith("Market Square Surgery: from all in-house")
+    assert title_of(fig).startswith("Market Square Surgery: from all in-house")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     used = results.rows[(results.rows["practice_code"] == code) & results.rows["participates"]]
     waterfall = fig.data[0]
@@ -106,7 +111,7 @@ def test_practice_bridge(results):
 def test_service_scale(results):
     scale = views.service_scale(results, "Phlebotomy")
     fig = charts.service_scale(scale, "Phlebotomy")
-    assert fig.layout.title.text.startswith("Phlebotomy: cost per unit")
+    assert title_of(fig).startswith("Phlebotomy: cost per unit")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     assert [trace.name for trace in fig.data] == ["In-house cost per unit", "Federation cost per unit"]
     assert [len(trace.x) for trace in fig.data] == [len(scale), len(scale)] == [30, 30]
@@ -115,7 +120,7 @@ def test_service_scale(results):
 def test_breakeven_strip(results):
     fees = views.breakeven_fees(results)
     fig = charts.breakeven_strip(fees)
-    assert fig.layout.title.text.startswith("Break-even fee per practice and service")
+    assert title_of(fig).startswith("Break-even fee per practice and service")
     assert fig.layout.xaxis.ticksuffix == "%"
     (dots,) = [trace for trace in fig.data if trace.type == "box"]
     (charged,) = [trace for trace in fig.data if trace.type == "scatter"]

@@ -65,7 +65,7 @@ def test_the_sweep_sensitivity_and_headline_agree_and_name_their_participation(p
     texts = [m.value for m in at.markdown]
     finding = [t for t in texts if t.startswith(f"With {named}, ")]
     assert len(finding) == 1, texts
-    title = chart_layouts(at)[0]["title"]["text"]
+    title = chart_layouts(at)[0]["title"]["text"].replace("<br>", " ")
     assert title.endswith(f"({named})")
     notes = [a.get("text") for a in chart_layouts(at)[0]["annotations"]]
     if scenario.participation == "all":
@@ -89,7 +89,7 @@ def test_the_sweep_sensitivity_and_headline_agree_and_name_their_participation(p
 
 
 def test_charts_have_their_titles(overview):
-    titles = [layout["title"]["text"] for layout in chart_layouts(overview)]
+    titles = [layout["title"]["text"].replace("<br>", " ") for layout in chart_layouts(overview)]
     assert titles[0].startswith("Fee sweep")
     assert titles[1].startswith("Each practice: result with the federation")
     assert titles[2].startswith("Advantage of federation delivery")

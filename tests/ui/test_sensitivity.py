@@ -29,7 +29,11 @@ def shown_tornado(at) -> dict:
     labels = plotly_values(low["y"])
     assert labels == plotly_values(high["y"])
     bars = dict(zip(labels, zip(plotly_values(low["x"]), plotly_values(high["x"]), strict=True), strict=True))
-    return {"rows": labels[::-1], "bars": bars, "title": spec["layout"]["title"]["text"]}  # plotly draws the first row at the bottom
+    return {
+        "rows": labels[::-1],
+        "bars": bars,
+        "title": spec["layout"]["title"]["text"].replace("<br>", " "),
+    }  # plotly draws the first row at the bottom
 
 
 def ranked(rows: list[str], bars: dict) -> list[set[str]]:

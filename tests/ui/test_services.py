@@ -45,7 +45,7 @@ def test_scale_chart_is_the_chosen_services(chosen, sample_model):
     scale = views.service_scale(sample_model.run(Scenario()), CHOSEN)
     charts = chosen.get("plotly_chart")
     layout = chart_layouts(chosen)[0]
-    assert layout["title"]["text"].startswith(f"{CHOSEN}: cost per unit")
+    assert layout["title"]["text"].replace("<br>", " ").startswith(f"{CHOSEN}: cost per unit")
     data = json.loads(charts[0].proto.spec)["data"]
     assert [trace["name"] for trace in data] == ["In-house cost per unit", "Federation cost per unit"]
     assert len(data[0]["text"]) == len(scale)
