@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import verdict, views
 from finance.format import gbp, pct
-from ui import charts, sensitivity, state
+from ui import answers, charts, sensitivity, state
 from ui.components import chart_table, data_badge, intro
 
 intro(
@@ -16,11 +16,10 @@ data = state.loaded()
 data_badge(data.label, data.is_sample)
 scenario = state.scenario()
 results = state.results()
-other = state.results(scenario.with_changes(participation=verdict.OTHER[scenario.participation]))
 top = views.headline(results)
 
 # The answer first, under the participation the sidebar chose and, in the same place, under the other.
-answer = verdict.verdict(results.federation, scenario.participation, other.federation)
+answer = verdict.verdict(results.federation, scenario.participation, answers.other_surplus(scenario))
 st.markdown(answer.sentence())
 
 surplus, fees, overheads, better = st.columns(4)

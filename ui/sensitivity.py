@@ -26,7 +26,7 @@ def breakeven_of(scenario: Scenario, parameter: str) -> Breakeven:
     data = state.loaded()
     key = ("breakeven", parameter, scenario.to_json())
     if key not in data.memo:
-        data.memo[key] = breakeven(data.model, scenario, parameter)
+        data.memo[key] = breakeven(data.model, scenario, parameter, current_surplus_gbp=state.results(scenario).federation.surplus_gbp)
     return data.memo[key]
 
 

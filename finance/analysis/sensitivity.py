@@ -34,6 +34,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from finance.analysis.sweep import fee_sweep
 from finance.errors import ScenarioError
 from finance.format import gbp
 from finance.ingest.tables import STREAMS
@@ -144,13 +145,22 @@ class Breakeven:
     message: str
 
 
-def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | None = None, high: float | None = None) -> Breakeven:
+def breakeven(
+    model: Model,
+    scenario: Scenario,
+    parameter: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    current_surplus_gbp: float | None = None,
+) -> Breakeven:
     """The value of ``parameter`` at which the federation surplus crosses zero (see the module notes).
 
     parameter: "management_fee_pct" (one fee for every service: per-service fees are set aside),
     "federation_cost_change_pct", "activity_change_pct", "inhouse_cost_change_pct",
     "overhead_change_pct" or "income_change_pct.<stream>". The range defaults to 0-100% for the fee
-    and -100% to +100% for a change.
+    and -100% to +100% for a change. ``current_surplus_gbp``: the scenario's own surplus when the
+    caller has it (the pages do), which saves a pass of the model.
     """
     if parameter not in BREAKEVEN_RANGES:
         raise ScenarioError([f"no break-even for '{parameter}': choose one of {', '.join(BREAKEVEN_RANGES)}"])
@@ -166,11 +176,21 @@ def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | 
     current = _current_value(scenario, parameter)
 
     surplus: dict[int, float] = {}
+    fee_lines = (
+        model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={})) if parameter == "management_fee_pct" else None
+    )
 
     def evaluate(ks: list[int], *also: Scenario) -> list[float]:
         """Surplus at each new lattice point (and for ``also``), all in one pass of the model."""
         todo = sorted(set(ks) - set(surplus))
-        found = model.summaries([*also, *(setter(scenario, k / LATTICE) for k in todo)])["surplus_gbp"].tolist()
+        if fee_lines is not None:
+            # One fee for every service: the fee sweep's fast path, which gives the model's figures fee
+            # by fee (tests/finance/analysis/test_sweep.py) without a pass of the SQL model per search step.
+            found = model.summaries(list(also))["surplus_gbp"].tolist() if also else []
+            swept = fee_sweep(model, scenario, [k / LATTICE for k in todo], lines=fee_lines).points["surplus_gbp"].tolist() if todo else []
+            found += swept
+        else:
+            found = model.summaries([*also, *(setter(scenario, k / LATTICE) for k in todo)])["surplus_gbp"].tolist()
         surplus.update(zip(todo, found[len(also) :], strict=True))
         return found[: len(also)]
 
@@ -181,7 +201,11 @@ def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | 
         grid = sorted({*grid, *range(math.ceil(low_k / LATTICE) * LATTICE, high_k + 1, LATTICE)})
     if current is not None and low <= current <= high:
         grid.append(round(current * LATTICE))
-    (current_surplus,) = evaluate(grid, scenario)
+    if current_surplus_gbp is None:
+        (current_surplus,) = evaluate(grid, scenario)
+    else:
+        evaluate(grid)
+        current_surplus = float(current_surplus_gbp)
     brackets = _brackets(sorted(surplus), surplus)
     while any(b - a > 1 for a, b in brackets):
         inner = []

@@ -44,12 +44,13 @@ class FeeSweep:
         return None if viable.empty else float(viable["fee_pct"].iloc[0])
 
 
-def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_FEES) -> FeeSweep:
+def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_FEES, *, lines: pd.DataFrame | None = None) -> FeeSweep:
     """Run ``scenario`` at each fee under its own participation (its tolerance and exclusions kept;
     per-service fees set aside: the sweep asks what one fee for every service does). Under 'all' no
     member leaves at any fee, so the surplus rises with the fee; under 'rational' practices leave."""
     base = scenario.with_changes(management_fee_pct=None, service_fee_pct={})
-    lines = model.lines(base)
+    if lines is None:  # a caller sweeping the same scenario several times (a break-even search) passes them
+        lines = model.lines(base)
     grid = sorted({float(f) for f in fees})
     practice = lines["practice_id"].to_numpy()
     totals = _Totals(len(grid), int(practice.max()) + 1 if len(practice) else 0)

@@ -78,9 +78,9 @@ class Verdict:
         return f"{chosen}; {other}."
 
 
-def verdict(chosen: FederationResult, participation: Participation, other: FederationResult) -> Verdict:
-    """The verdict from the scenario's own result and the same scenario under the other participation."""
-    return Verdict(participation, chosen.surplus_gbp, OTHER[participation], other.surplus_gbp, chosen.rounds)
+def verdict(chosen: FederationResult, participation: Participation, other_surplus_gbp: float) -> Verdict:
+    """The verdict from the scenario's own result and its surplus under the other participation."""
+    return Verdict(participation, chosen.surplus_gbp, OTHER[participation], float(other_surplus_gbp), chosen.rounds)
 
 
 def sweep_best_text(sweep: FeeSweep) -> str:

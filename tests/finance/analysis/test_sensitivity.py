@@ -157,3 +157,21 @@ def test_no_breakeven_in_range(worked):
 def test_unknown_parameter(worked):
     with pytest.raises(ScenarioError, match="no break-even for 'participation'"):
         breakeven(worked, Scenario(), "participation")
+
+
+@pytest.mark.parametrize("participation", ["all", "rational"])
+def test_a_fee_breakeven_is_the_same_with_the_current_surplus_given(sample, participation):
+    """The pages pass the surplus they already have; the answer must not change (the fee is searched
+    with the fee sweep's fast path, the other parameters with the SQL model)."""
+    scenario = Scenario(participation=participation, overhead_change_pct=-20)
+    for parameter in ("management_fee_pct", "activity_change_pct"):
+        alone = breakeven(sample, scenario, parameter)
+        given = breakeven(sample, scenario, parameter, current_surplus_gbp=sample.run(scenario).federation.surplus_gbp)
+        assert given.value == alone.value and given.message == alone.message
+        if alone.value is not None:  # the value found is the model's break-even: £0 or more there, negative beyond
+            at = sample.run(
+                scenario.with_changes(management_fee_pct=alone.value, service_fee_pct={})
+                if parameter == "management_fee_pct"
+                else scenario.with_changes(**{parameter: alone.value})
+            )
+            assert at.federation.surplus_gbp >= -PENNY

@@ -23,13 +23,13 @@ def test_the_verdict_leads_with_the_chosen_participation_and_gives_the_other(wor
     £1,000 (return 20,000 - 12,000 - 2,000 = 6,000 against an in-house margin of 7,000) and leaves,
     then B and C lose their share of the fixed cost and follow: no fee income, a loss of £3,000."""
     every, rational = worked.run(ALL).federation, worked.run(RATIONAL).federation
-    chosen_all = verdict.verdict(every, "all", rational)
+    chosen_all = verdict.verdict(every, "all", rational.surplus_gbp)
     assert chosen_all.sentence() == (
         "With these fees the federation **covers its overheads with £1,000 to spare** if every member uses every service; "
         "if practices leave the services that pay them less than in-house, it loses £3,000."
     )
     assert not chosen_all.same_answer
-    chosen_rational = verdict.verdict(rational, "rational", every)
+    chosen_rational = verdict.verdict(rational, "rational", every.surplus_gbp)
     assert chosen_rational.sentence() == (
         "With these fees the federation **loses £3,000** if practices leave the services that pay them less than in-house "
         f"({rational.rounds} rounds of departures); if every member uses every service, it covers its overheads with £1,000 to spare."
@@ -41,14 +41,14 @@ def test_the_same_answer_both_ways_says_also(worked):
     cheap = Scenario(overhead_change_pct=-90)  # overheads £300: 'all' +£3,700; 'rational' loses £300 (nobody left)
     every, rational = worked.run(cheap).federation, worked.run(cheap.with_changes(participation="rational")).federation
     assert (
-        verdict.verdict(rational, "rational", every)
+        verdict.verdict(rational, "rational", every.surplus_gbp)
         .sentence()
         .endswith("if every member uses every service, it covers its overheads with £3,700 to spare.")
     )
     low_fee = Scenario(management_fee_pct=5.0, overhead_change_pct=-50)  # fee income £2,000, overheads £1,500; A is at break-even and stays
     every = worked.run(low_fee).federation
     rational = worked.run(low_fee.with_changes(participation="rational")).federation
-    assert verdict.verdict(every, "all", rational).sentence().endswith(", it also covers its overheads with £500 to spare.")
+    assert verdict.verdict(every, "all", rational.surplus_gbp).sentence().endswith(", it also covers its overheads with £500 to spare.")
 
 
 def test_outcome_words():
