@@ -60,6 +60,7 @@ st.caption(
     + " The Sensitivity page gives the same break-even fee."
 )
 chart_table(
+    "fee_sweep",
     sweep.points[["fee_pct", "fee_income_gbp", "surplus_gbp", "practices_participating", "participations"]],
     percent=["fee_pct"],
     money=["fee_income_gbp", "surplus_gbp"],
@@ -81,6 +82,7 @@ if len(shown) < len(comparison):
         f"Showing the 30 practices that gain most and the 30 that lose most, of {len(comparison):,}. The Practices page has every practice."
     )
 chart_table(
+    "practice_differences",
     shown[["practice_name", "practice_code", "result_all_inhouse_gbp", "result_with_federation_gbp", "difference_gbp"]],
     money=["result_all_inhouse_gbp", "result_with_federation_gbp", "difference_gbp"],
     rename={
@@ -94,4 +96,4 @@ chart_table(
 
 matrix = views.advantage_matrix(results, shown)
 st.plotly_chart(charts.advantage_heatmap(matrix), key="advantage_heatmap")
-chart_table(matrix.reset_index().rename(columns={"practice": "Practice"}), money=list(matrix.columns))
+chart_table("advantage_heatmap", matrix.reset_index().rename(columns={"practice": "Practice"}), money=list(matrix.columns))

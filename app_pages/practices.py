@@ -57,7 +57,7 @@ if not practice["federation_member"]:
 
 bridge = views.practice_bridge(results, code)
 st.plotly_chart(charts.practice_bridge(bridge, names[code]), key="practice_bridge")
-chart_table(bridge[["label", "amount_gbp"]], money=["amount_gbp"], rename={"label": "Step", "amount_gbp": "£ a year"})
+chart_table("practice_bridge", bridge[["label", "amount_gbp"]], money=["amount_gbp"], rename={"label": "Step", "amount_gbp": "£ a year"})
 
 st.subheader("Service by service")
 services = views.practice_services(results, code).drop(columns=["units", "participates"])

@@ -30,6 +30,7 @@ st.plotly_chart(charts.tornado(table, figure, names.get(practice, "The federatio
 prefix = "gain" if practice else "surplus"
 swing = "gain_swing_gbp" if practice else "swing_gbp"
 chart_table(
+    "tornado",
     table[["label", "low_label", f"{prefix}_low_gbp", "high_label", f"{prefix}_high_gbp", swing]],
     money=[f"{prefix}_low_gbp", f"{prefix}_high_gbp", swing],
     rename={

@@ -47,6 +47,7 @@ else:
         "(its quote if it has left)."
     )
     chart_table(
+        "service_scale",
         scale[["practice_name", "practice_code", "list_size", "units", "inhouse_cost_per_unit_gbp", "federation_cost_per_unit_gbp"]],
         counts=["list_size", "units"],
         unit_costs=["inhouse_cost_per_unit_gbp", "federation_cost_per_unit_gbp"],
@@ -67,6 +68,7 @@ else:
     st.plotly_chart(charts.breakeven_strip(fees), key="breakeven_strip")
     spread = views.breakeven_spread(fees)
     chart_table(
+        "breakeven_strip",
         spread[["service", "practices", "p5", "median", "p95", "fee_pct"]],
         percent=["p5", "median", "p95", "fee_pct"],
         counts=["practices"],

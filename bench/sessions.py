@@ -54,6 +54,13 @@ SHOWS = """(expected) => [...document.querySelectorAll('[data-testid="stMetricVa
     && !!document.querySelector('[data-testid="stMain"] strong')"""
 
 
+class _Pid:
+    """A server this benchmark did not start: only its process id, for its CPU."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -96,6 +103,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (the browsers Playwright started under this benchmark)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def browsers_cpu_seconds() -> float:
+    total = 0.0
+    for pid in descendants(os.getpid()):
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(pid)
+    return total
+
+
 def expected_surpluses(moves: int) -> list[str]:
     """The Federation surplus the engine gives at overhead change 0, +1, ..., +moves, as shown."""
     files = sorted(p for p in (REPO / "sample_data").iterdir() if p.suffix in (".csv", ".xlsx"))
@@ -136,11 +166,11 @@ async def open_session(browser, url: str, expected: str, timeout_ms: int) -> tup
     return context, page
 
 
-async def move(page: Page, expected: str, timeout_ms: int) -> float:
+async def move(page: Page, expected: str, timeout_ms: int, key: str = "ArrowRight") -> float:
     slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider", name=SLIDER)
     await slider.focus()
     started = time.perf_counter()
-    await page.keyboard.press("ArrowRight")
+    await page.keyboard.press(key)
     await page.wait_for_function(SHOWS, arg=expected, timeout=timeout_ms)
     return time.perf_counter() - started
 
@@ -150,35 +180,60 @@ async def main(args: argparse.Namespace) -> None:
     timeout_ms = int(args.timeout * 1000)
     with tempfile.TemporaryDirectory() as folder:
         process, url = (None, args.url) if args.url else start_server(Path(folder))
+        owned = process
+        if process is None and args.server_pid:
+            process = _Pid(args.server_pid)
         try:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 try:
                     print(f"server {url}; {args.sessions} sessions, {args.moves} rounds; load average {os.getloadavg()[0]:.2f}")
+                    cpu_before = cpu_seconds(process.pid) if process else 0.0
                     visits = [await visit(browser, url, expected[0], timeout_ms) for _ in range(args.visits)]
+                    if process is not None:
+                        print(
+                            f"server CPU a new visit (a new session: its model, then the Overview): {(cpu_seconds(process.pid) - cpu_before) / len(visits) * 1000:.0f} ms"
+                        )
                     if process is not None:
                         print(f"new visit, cold (first after the server started): {visits[0]:.2f} s")
                     print(summary("new visit, warm (one at a time)", visits[1:] if process is not None else visits))
                     opened = await asyncio.gather(*(open_session(browser, url, expected[0], timeout_ms) for _ in range(args.sessions)))
                     pages = [page for _, page in opened]
+                    # One session alone first (the others idle): moves up to +moves, then back down to 0.
+                    alone, cpu_before = [], cpu_seconds(process.pid) if process else 0.0
+                    steps = [(v, "ArrowRight") for v in range(1, args.moves + 1)] + [
+                        (v, "ArrowLeft") for v in range(args.moves - 1, -1, -1)
+                    ]
+                    for value, key in steps:
+                        alone.append(await move(pages[0], expected[value], timeout_ms, key))
+                        await asyncio.sleep(0.3)
+                    print(summary("one session alone: slider move to figure", alone))
+                    if process is not None:
+                        print(f"server CPU a move, one session alone: {(cpu_seconds(process.pid) - cpu_before) / len(alone) * 1000:.0f} ms")
                     every, cpu_before, wall_before = [], cpu_seconds(process.pid) if process else 0.0, time.perf_counter()
+                    browsers_before = browsers_cpu_seconds()
                     for round_number in range(1, args.moves + 1):
                         seconds = await asyncio.gather(*(move(page, expected[round_number], timeout_ms) for page in pages))
                         every += seconds
                         print(summary(f"round {round_number}: {args.sessions} sessions move at once", list(seconds)))
                         await asyncio.sleep(0.5)  # let every session's rerun end before the next round
                     wall = time.perf_counter() - wall_before
+                    browsers = browsers_cpu_seconds() - browsers_before
                     print(summary(f"all rounds: slider move to figure, {args.sessions} sessions", every))
                     if process is not None:
                         cpu = cpu_seconds(process.pid) - cpu_before
-                        print(f"server CPU over the rounds: {cpu:.1f} s in {wall:.1f} s wall = {cpu / wall:.2f} cores")
+                        print(
+                            f"server CPU over the rounds: {cpu:.1f} s in {wall:.1f} s wall = {cpu / wall:.2f} cores; "
+                            f"{cpu / len(every) * 1000:.0f} ms a move"
+                        )
+                    print(f"the browsers' CPU over the rounds (Chromium, this machine): {browsers:.1f} s = {browsers / wall:.2f} cores")
                     for context, _ in opened:
                         await context.close()
                 finally:
                     await browser.close()
         finally:
-            if process is not None:
-                stop_server(process)
+            if owned is not None:
+                stop_server(owned)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
@@ -189,6 +244,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--visits", type=int, default=5, choices=range(1, 21), metavar="1..20")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds any one wait may take")
     parser.add_argument("--url", help="an app already running on loopback (default: start one)")
+    parser.add_argument("--server-pid", type=int, help="with --url: the server's process id, to report its CPU")
     args = parser.parse_args(argv)
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         parser.error("--url must be on loopback (127.0.0.1 or localhost)")

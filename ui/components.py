@@ -50,19 +50,23 @@ def money_table(
 
 
 def chart_table(
+    key: str,
     frame: pd.DataFrame,
     *,
-    title: str = "The figures in this chart, as a table",
+    title: str = "Show this chart's figures as a table",
     money: Sequence[str] = (),
     percent: Sequence[str] = (),
     counts: Sequence[str] = (),
     unit_costs: Sequence[str] = (),
     rename: dict[str, str] | None = None,
 ) -> None:
-    """A chart's text equivalent (WCAG 1.1.1): its figures, formatted as money_table formats them, as a
-    plain HTML table in a closed expander under it. A static table, not the interactive grid: a
-    screen reader reads it as a table, and it costs a rerun next to nothing (a grid of formatted
-    values took 10 ms or more a table, every rerun, for a table most people never open)."""
+    """A chart's text equivalent (WCAG 1.1.1): a toggle under it that shows its figures, formatted as
+    money_table formats them, as a plain HTML table (a screen reader reads it as a table).
+
+    The table is drawn only while its toggle is on, and the toggle is a fragment, so turning it on
+    reruns this table alone. Three tables drawn on every rerun cost the Overview ~200 ms of the
+    browser's time a slider move (Chrome's Performance metrics, bench/README.md), for tables most
+    people never open."""
     shown = frame.copy()
     for columns, format_value in ((money, gbp), (percent, pct), (unit_costs, gbp_per_unit)):
         for column in columns:
@@ -70,5 +74,10 @@ def chart_table(
     for column in counts:
         shown[column] = ["–" if pd.isna(v) else f"{v:,.0f}" for v in shown[column]]
     shown = shown.astype(object).where(shown.notna(), "–").rename(columns=rename or {})
-    with st.expander(title):
-        st.table(shown.set_index(shown.columns[0]))
+    _toggled_table(shown.set_index(shown.columns[0]), title, key)
+
+
+@st.fragment
+def _toggled_table(table: pd.DataFrame, title: str, key: str) -> None:
+    if st.toggle(title, key=f"chart_table_{key}"):
+        st.table(table)

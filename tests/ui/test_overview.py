@@ -159,3 +159,18 @@ def test_one_fee_moves_the_sweep_marker_to_the_chosen_fee():
     at.slider(key="management_fee").set_value(12.5).run()
     annotations = [a.get("text") for a in chart_layouts(at)[0]["annotations"]]
     assert "Current fee 12.5%" in annotations
+
+
+def test_every_chart_has_its_table_a_toggle_away(sample_model):
+    """The charts' text equivalent: a toggle under each chart shows its figures as a table."""
+    at = open_app("Overview")
+    assert len(at.toggle) == len(at.get("plotly_chart")) == 3
+    assert len(at.table) == 0  # drawn only when asked for
+    at.toggle(key="chart_table_fee_sweep").set_value(True).run()
+    [table] = at.table
+    shown = table.value
+    sweep = fee_sweep(sample_model, Scenario())
+    assert len(shown) == len(sweep.points) == 41
+    at_ten = sweep.points.set_index("fee_pct").loc[10.0]
+    assert shown.loc["10.0%", "Surplus"] == gbp(at_ten["surplus_gbp"])
+    assert shown.loc["10.0%", "Fee income"] == gbp(at_ten["fee_income_gbp"])
