@@ -34,7 +34,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from finance.analysis.sweep import fee_sweep
+from finance.analysis.sweep import DEFAULT_FEES, fee_sweep
 from finance.errors import ScenarioError
 from finance.format import gbp
 from finance.ingest.tables import STREAMS
@@ -196,9 +196,10 @@ def breakeven(
 
     grid = [int(k) for k in np.unique(np.round(np.linspace(low_k, high_k, GRID_POINTS)))]
     if parameter == "management_fee_pct":
-        # Every whole percent too, as the fee sweep tries them: the best fee found (when none breaks
-        # even) is then the sweep's best, and the Overview and this page give one answer.
-        grid = sorted({*grid, *range(math.ceil(low_k / LATTICE) * LATTICE, high_k + 1, LATTICE)})
+        # Every whole percent the fee sweep tries too (0% to 40%): the best fee found when none breaks
+        # even is then the sweep's best, and the Overview and the Sensitivity page give one answer.
+        sweep_high = min(high_k, round(max(DEFAULT_FEES) * LATTICE))
+        grid = sorted({*grid, *range(math.ceil(low_k / LATTICE) * LATTICE, sweep_high + 1, LATTICE)})
     if current is not None and low <= current <= high:
         grid.append(round(current * LATTICE))
     if current_surplus_gbp is None:
