@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import verdict, views
 from finance.format import gbp, pct
-from ui import answers, charts, sensitivity, state
+from ui import answers, charts, state
 from ui.components import chart_table, data_badge, intro
 
 intro(
@@ -40,8 +40,7 @@ counted = verdict.members_counted(top.members, top.non_members, top.excluded)
 if counted:
     st.caption(counted)
 
-sweep = state.sweep()
-fee_breakeven = sensitivity.breakeven_of(scenario, "management_fee_pct")
+sweep, fee_breakeven = answers.sweep_and_fee_breakeven(scenario)
 if scenario.management_fee_pct is not None:
     current_fee, current_label = scenario.management_fee_pct, f"Current fee {pct(scenario.management_fee_pct)}"
 else:

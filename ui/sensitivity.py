@@ -21,10 +21,14 @@ def tornado_table(scenario: Scenario, step: float, practice_code: str | None) ->
     return data.memo[key]
 
 
+def breakeven_key(scenario: Scenario, parameter: str) -> tuple:
+    return ("breakeven", parameter, scenario.to_json())
+
+
 def breakeven_of(scenario: Scenario, parameter: str) -> Breakeven:
     """One parameter's break-even value for the scenario (the Overview asks for the fee's alone)."""
     data = state.loaded()
-    key = ("breakeven", parameter, scenario.to_json())
+    key = breakeven_key(scenario, parameter)
     if key not in data.memo:
         data.memo[key] = breakeven(data.model, scenario, parameter, current_surplus_gbp=state.results(scenario).federation.surplus_gbp)
     return data.memo[key]

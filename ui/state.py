@@ -124,7 +124,12 @@ def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
     so moving the fee slider redraws the marker without rerunning the sweep."""
     data = loaded()
     chosen = (for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={})
-    key = ("sweep", chosen.to_json())
+    key = sweep_key(chosen)
     if key not in data.memo:
         data.memo[key] = fee_sweep(data.model, chosen)
     return data.memo[key]
+
+
+def sweep_key(for_scenario: Scenario) -> tuple:
+    """The memo's key for a scenario's fee sweep (the fee set aside: it does not change the sweep)."""
+    return ("sweep", for_scenario.with_changes(management_fee_pct=None, service_fee_pct={}).to_json())

@@ -153,6 +153,7 @@ def breakeven(
     low: float | None = None,
     high: float | None = None,
     current_surplus_gbp: float | None = None,
+    lines: pd.DataFrame | None = None,
 ) -> Breakeven:
     """The value of ``parameter`` at which the federation surplus crosses zero (see the module notes).
 
@@ -160,7 +161,8 @@ def breakeven(
     "federation_cost_change_pct", "activity_change_pct", "inhouse_cost_change_pct",
     "overhead_change_pct" or "income_change_pct.<stream>". The range defaults to 0-100% for the fee
     and -100% to +100% for a change. ``current_surplus_gbp``: the scenario's own surplus when the
-    caller has it (the pages do), which saves a pass of the model.
+    caller has it (the pages do), which saves a pass of the model; ``lines``: for the fee, the
+    scenario's Model.lines with the fee set aside, when the caller has them (the fee sweep's).
     """
     if parameter not in BREAKEVEN_RANGES:
         raise ScenarioError([f"no break-even for '{parameter}': choose one of {', '.join(BREAKEVEN_RANGES)}"])
@@ -176,9 +178,9 @@ def breakeven(
     current = _current_value(scenario, parameter)
 
     surplus: dict[int, float] = {}
-    fee_lines = (
-        model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={})) if parameter == "management_fee_pct" else None
-    )
+    fee_lines = None
+    if parameter == "management_fee_pct":
+        fee_lines = lines if lines is not None else model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={}))
 
     def evaluate(ks: list[int], *also: Scenario) -> list[float]:
         """Surplus at each new lattice point (and for ``also``), all in one pass of the model."""
