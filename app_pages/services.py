@@ -16,7 +16,7 @@ data_badge(data.label, data.is_sample)
 results = state.results()
 
 summary = views.service_summary(results)
-summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str)
+summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str) + " members"  # members taking part
 money_table(
     summary.drop(columns=["eligible"]),
     money=["income_gbp", "fee_income_gbp", "participants_advantage_gbp"],
