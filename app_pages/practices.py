@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from finance.analysis import views
-from finance.format import gbp
+from finance.analysis import verdict, views
+from finance.format import gbp, round_half_up
 from ui import charts, session_keeper, state, workspace
-from ui.components import data_badge, intro, money_table
+from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
     "Practice view",
@@ -30,26 +30,47 @@ a, b, c, d = st.columns(4)
 a.metric("Result all in-house", gbp(inhouse))
 b.metric("Result with the federation", gbp(with_federation), delta=gbp(with_federation - inhouse, signed=True))
 partners = practice["partners_fte"]
+per_partner_change = None
 if partners and partners > 0:
-    c.metric(
-        "Per partner all in-house", gbp(practice["result_all_inhouse_per_partner_gbp"]), help=f"{partners:g} full-time-equivalent partners"
+    # The change a partner is the difference of the two whole-pound figures shown, so the three agree on screen.
+    per_inhouse, per_federation = (
+        round_half_up(practice["result_all_inhouse_per_partner_gbp"]),
+        round_half_up(practice["result_with_federation_per_partner_gbp"]),
     )
-    d.metric("Per partner with the federation", gbp(practice["result_with_federation_per_partner_gbp"]))
+    per_partner_change = per_federation - per_inhouse
+    c.metric("Per partner all in-house", gbp(per_inhouse), help=f"{partners:g} full-time-equivalent partners")
+    d.metric("Per partner with the federation", gbp(per_federation), delta=gbp(per_partner_change, signed=True))
 else:
     c.caption("Add partners_fte to the practices table to see the result per partner.")
+excluded = code in set(state.scenario().excluded_practices)
+st.markdown(
+    "**"
+    + verdict.practice_change(
+        with_federation - inhouse,
+        per_partner_change,
+        member=bool(practice["federation_member"]),
+        excluded=excluded and practice["federation_member"],
+    )
+    + "**"
+)
 if not practice["federation_member"]:
     st.warning(
         "This practice is not a federation member, so its result with the federation is its result in-house. "
         "The federation return and advantage in the table below are the federation's quote if it joined."
     )
 
-st.plotly_chart(charts.practice_bridge(views.practice_bridge(results, code), names[code]), key="practice_bridge")
+bridge = views.practice_bridge(results, code)
+st.plotly_chart(charts.practice_bridge(bridge, names[code]), key="practice_bridge")
+chart_table("practice_bridge", bridge[["label", "amount_gbp"]], money=["amount_gbp"], rename={"label": "Step", "amount_gbp": "£ a year"})
 
 st.subheader("Service by service")
+services = views.practice_services(results, code).drop(columns=["units", "participates"])
+# A break-even fee above 100% or below 0% is put in words (verdict.breakeven_fee_words), not as 166.8%.
+services["breakeven_fee_pct"] = services["breakeven_fee_pct"].map(verdict.breakeven_fee_words)
 money_table(
-    views.practice_services(results, code).drop(columns=["units", "participates"]),
+    services,
     money=["income_gbp", "inhouse_margin_gbp", "federation_return_gbp", "advantage_gbp"],
-    percent=["breakeven_fee_pct", "fee_pct"],
+    percent=["fee_pct"],
     rename={
         "service": "Service",
         "income_gbp": "Income",
@@ -63,8 +84,9 @@ money_table(
 )
 st.caption(
     "Advantage = federation return − in-house margin. Break-even fee: the highest fee at which this practice is no worse off with the "
-    "federation; above the fee charged, the federation pays the practice more than doing it in-house. A negative break-even fee means "
-    "the federation's delivery alone costs more than the practice's own, whatever the fee. '–': no income for the service."
+    "federation; above the fee charged, the federation pays the practice more than doing it in-house. 'Any fee': the federation's "
+    "delivery saves the practice more than the service's whole income, so it gains even at 100%. 'No fee': the federation's delivery "
+    "alone costs more than the practice's own, whatever the fee. '–': no income for the service."
 )
 
 st.subheader("The result both ways")

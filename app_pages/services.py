@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import views
 from ui import charts, session_keeper, state
-from ui.components import data_badge, intro, money_table
+from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
     "Service view",
@@ -16,7 +16,7 @@ data_badge(data.label, data.is_sample)
 results = state.results()
 
 summary = views.service_summary(results)
-summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str)
+summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str) + " members"  # members taking part
 money_table(
     summary.drop(columns=["eligible"]),
     money=["income_gbp", "fee_income_gbp", "participants_advantage_gbp"],
@@ -44,7 +44,22 @@ if scale.empty:
 else:
     st.plotly_chart(charts.service_scale(scale, service), key="service_scale")
     st.caption(
-        "Each dot is a practice doing the service itself; the blue line is what the federation charges it per unit at scale (its quote if it has left)."
+        "Each dot is a practice doing the service itself; the dark blue line is what the federation charges it per unit at scale "
+        "(its quote if it has left)."
+    )
+    chart_table(
+        "service_scale",
+        scale[["practice_name", "practice_code", "list_size", "units", "inhouse_cost_per_unit_gbp", "federation_cost_per_unit_gbp"]],
+        counts=["list_size", "units"],
+        unit_costs=["inhouse_cost_per_unit_gbp", "federation_cost_per_unit_gbp"],
+        rename={
+            "practice_name": "Practice",
+            "practice_code": "Code",
+            "list_size": "List size",
+            "units": "Units",
+            "inhouse_cost_per_unit_gbp": "In-house a unit",
+            "federation_cost_per_unit_gbp": "Federation a unit",
+        },
     )
 
 fees = views.breakeven_fees(results)
@@ -52,3 +67,18 @@ if fees.empty:
     st.info("No practice has income for a service, so there are no break-even fees.")
 else:
     st.plotly_chart(charts.breakeven_strip(fees), key="breakeven_strip")
+    spread = views.breakeven_spread(fees)
+    chart_table(
+        "breakeven_strip",
+        spread[["service", "practices", "p5", "median", "p95", "fee_pct"]],
+        percent=["p5", "median", "p95", "fee_pct"],
+        counts=["practices"],
+        rename={
+            "service": "Service",
+            "practices": "Practices",
+            "p5": "Break-even fee, 5th percentile",
+            "median": "Median",
+            "p95": "95th percentile",
+            "fee_pct": "Fee charged",
+        },
+    )

@@ -39,7 +39,9 @@ from streamlit.testing.v1 import AppTest
 from bench.engine import federation_files
 from bench.generate import DEFAULT_OUT
 from finance.analysis import views
+from finance.analysis.sensitivity import breakeven
 from finance.analysis.sweep import fee_sweep
+from finance.analysis.verdict import OTHER
 from finance.model.scenario import Scenario
 from ui import charts
 
@@ -160,7 +162,15 @@ def breakdown(at: AppTest) -> list[tuple[str, float]]:
         return result
 
     results = part("model.run (the scenario's results)", lambda: loaded.model.run(scenario))
-    sweep = part("fee_sweep (41 fees, rational)", lambda: fee_sweep(loaded.model, scenario))
+    sweep = part("fee_sweep (41 fees, the scenario's participation)", lambda: fee_sweep(loaded.model, scenario))
+    part(
+        "the other participation's surplus (summaries)",
+        lambda: loaded.model.summaries([scenario.with_changes(participation=OTHER[scenario.participation])]),
+    )
+    part(
+        "fee break-even (sensitivity.breakeven)",
+        lambda: breakeven(loaded.model, scenario, "management_fee_pct", current_surplus_gbp=results.federation.surplus_gbp),
+    )
     # As the Overview draws them: the 30 practices gaining most and the 30 losing most.
     shown = part("practices shown: view", lambda: views.gainers_and_losers(views.practice_comparison(results), each=30))
     figures = [

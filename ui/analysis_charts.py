@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from finance import palette
 from finance.analysis.design import ServiceStory
 from finance.analysis.plan import PlanResult
 from finance.analysis.uncertainty import Uncertainty
 from finance.format import gbp, money_ticks
-from ui.charts import AMBER, LOSS, NEUTRAL, NHS_BLUE, NHS_DARK_BLUE, _figure
+from ui.charts import LOSS, NEUTRAL, NHS_BLUE, _figure
 
 HISTOGRAM_BINS = 30
 
@@ -36,7 +37,7 @@ def surplus_histogram(result: Uncertainty) -> go.Figure:
     }
     marks = result.surplus_percentiles()
     shapes, notes = [], []
-    for key, colour in (("p10", AMBER), ("p50", NHS_DARK_BLUE), ("p90", AMBER)):
+    for key, colour in (("p10", palette.AXIS), ("p50", palette.INK), ("p90", palette.AXIS)):  # marks, not gains or losses
         x = marks[key]
         shapes.append(
             {"type": "line", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": {"color": colour, "width": 2, "dash": "dash"}}
@@ -89,7 +90,7 @@ def plan_chart(result: PlanResult, shown: pd.DataFrame | None = None) -> go.Figu
             "name": "Reserves at the year end",
             "x": years,
             "y": reserves,
-            "line": {"color": NHS_DARK_BLUE, "width": 3},
+            "line": {"color": palette.CATEGORIES[2], "width": 3},  # slate: reserves are neither a gain nor a loss
             "customdata": reserves_text,
             "hovertemplate": "%{x}: reserves %{customdata}<extra></extra>",
         },

@@ -1,6 +1,7 @@
 """Plotly figure builders: frames from finance.analysis.views in, figures out. No Streamlit here, so each
-chart is testable alone. House style: titled, axes in pounds, NHS blue first, colour-blind-safe
-(Okabe-Ito) colours, gains blue and losses orange.
+chart is testable alone. House style: titled, axes in pounds, and finance.palette's colours, the same
+on every chart: better off / gain / surplus in NHS blue, worse off / loss in Okabe-Ito vermilion,
+series and categories in its separate colour-blind-safe set.
 
 Each figure is written as one plain dict and validated once by ``go.Figure(spec)``: building it
 step by step with update_layout/add_trace costs 30-60 ms a chart, too slow for live sliders.
@@ -15,19 +16,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from finance import palette
+from finance.analysis import verdict
 from finance.analysis.sweep import FeeSweep
 from finance.analysis.views import breakeven_spread
 from finance.format import gbp, money_ticks, pct
 
-NHS_BLUE = "#005EB8"
-NHS_DARK_BLUE = "#003087"
-LOSS = "#D55E00"  # Okabe-Ito vermillion
-NEUTRAL = "#768692"  # NHS mid grey
-GREEN = "#009E73"
-AMBER = "#E69F00"
-PALETTE = [NHS_BLUE, AMBER, GREEN, "#CC79A7", "#56B4E9", LOSS, "#F0E442", "#000000"]
-DIVERGING = [[0.0, LOSS], [0.5, "#F7F7F7"], [1.0, NHS_BLUE]]
-GRID = "#E8EDEE"
+NHS_BLUE = palette.GAIN
+LOSS = palette.LOSS
+NEUTRAL = palette.NEUTRAL
+PALETTE = list(palette.CATEGORIES)
+DIVERGING = [list(stop) for stop in palette.DIVERGING]
+GRID = palette.GRID
 
 # Plotly's built-in templates cost ~60 ms a figure to apply; the house style is in _figure instead.
 pio.templates.default = "none"
@@ -37,20 +37,50 @@ def _axis(**settings: Any) -> dict[str, Any]:
     return {"gridcolor": GRID, "linecolor": "#AEB7BD", "zerolinecolor": "#AEB7BD", "automargin": True, **settings}
 
 
+TITLE_LINE_CHARS = 62  # a 17 px title line that fits a chart 560 px wide (a 1024-wide laptop beside the sidebar)
+
+
+def wrap_title(title: str, width: int = TITLE_LINE_CHARS) -> str:
+    """Break a long title into lines at spaces (plotly never wraps a title: it runs off the chart).
+
+    >>> wrap_title("Fee sweep: federation surplus and services kept, by fee (rational participation)", 40)
+    'Fee sweep: federation surplus and<br>services kept, by fee (rational<br>participation)'
+    """
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _figure(data: list[dict], title: str, *, height: int = 420, **layout: Any) -> go.Figure:
     layout.setdefault("xaxis", {})
     layout.setdefault("yaxis", {})
     layout["xaxis"] = _axis(**layout["xaxis"])
     layout["yaxis"] = _axis(**layout["yaxis"])
+    text = wrap_title(title)
+    lines = text.count("<br>") + 1
     spec = {
         "data": data,
         "layout": {
-            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+            # The title at the top of the chart, the legend just above the plot: room for both.
+            "title": {
+                "text": text,
+                "x": 0,
+                "xanchor": "left",
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 12},
+                "font": {"size": 17},
+            },
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "colorway": PALETTE,
-            "height": height,
-            "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+            "height": height + 22 * (lines - 1),
+            "margin": {"l": 10, "r": 10, "t": 50 + 22 * lines, "b": 10},
             "font": {"family": "Arial, sans-serif", "size": 13, "color": "#212B32"},
             "hoverlabel": {"font": {"size": 13}},
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
@@ -65,7 +95,7 @@ def _label(frame: pd.DataFrame) -> pd.Series:
 
 
 def practice_differences(comparison: pd.DataFrame) -> go.Figure:
-    """Each practice's result with the federation minus all in-house, sorted, gains blue, losses orange."""
+    """Each practice's result with the federation minus all in-house, sorted, gains blue, losses vermilion."""
     frame = comparison.sort_values("difference_gbp")
     labels = _label(frame)
     hover = [
@@ -79,7 +109,7 @@ def practice_differences(comparison: pd.DataFrame) -> go.Figure:
         "orientation": "h",
         "x": frame["difference_gbp"].tolist(),
         "y": labels.tolist(),
-        "marker": {"color": [NHS_BLUE if d > 0.005 else LOSS if d < -0.005 else NEUTRAL for d in frame["difference_gbp"]]},
+        "marker": {"color": [palette.gain_or_loss(d) for d in frame["difference_gbp"]]},
         "hovertext": hover,
         "hoverinfo": "text",
         "name": "Difference",
@@ -91,7 +121,7 @@ def practice_differences(comparison: pd.DataFrame) -> go.Figure:
         xaxis={
             "title": {"text": "With the federation minus all in-house (£ per year)"},
             "zeroline": True,
-            "zerolinecolor": "#425563",
+            "zerolinecolor": palette.AXIS,
             **money_ticks(frame["difference_gbp"]),
         },
         yaxis={"title": {"text": ""}},
@@ -127,8 +157,10 @@ def advantage_heatmap(matrix: pd.DataFrame) -> go.Figure:
     )
 
 
-def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: str) -> go.Figure:
-    """Federation surplus and services kept against one fee, under rational participation."""
+def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: str, breakeven_fee_pct: float | None = None) -> go.Figure:
+    """Federation surplus and services kept against one fee, under the sweep's participation (named in
+    the title). ``breakeven_fee_pct``: the exact break-even fee (sensitivity.breakeven) to mark; by
+    default the lowest fee on the sweep's grid that covers the overheads."""
     points = sweep.points
     surplus = {
         "type": "scatter",
@@ -136,8 +168,9 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
         "name": "Federation surplus (£)",
         "x": points["fee_pct"].tolist(),
         "y": points["surplus_gbp"].tolist(),
-        "line": {"color": NHS_BLUE, "width": 3},
-        "marker": {"size": 5},
+        "line": {"color": palette.category(0), "width": 3},
+        # Each point says what it is: blue where the fee covers the overheads, vermilion where it loses.
+        "marker": {"size": 7, "color": [palette.GAIN if v >= -0.005 else palette.LOSS for v in points["surplus_gbp"]]},
         "customdata": [gbp(v) for v in points["surplus_gbp"]],
         "hovertemplate": "Fee %{x:.1f}%<br>Surplus %{customdata}<extra></extra>",
     }
@@ -148,35 +181,55 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
         "x": points["fee_pct"].tolist(),
         "y": points["participations"].tolist(),
         "yaxis": "y2",
-        "line": {"color": AMBER, "width": 2, "dash": "dot", "shape": "hv"},
+        "line": {"color": palette.category(1), "width": 2, "dash": "dot", "shape": "hv"},
         "customdata": points[["practices_participating", "practices_better_off"]].to_numpy().tolist(),
         "hovertemplate": (
             "Fee %{x:.1f}%<br>%{y} practice × service pairs use the federation<br>"
             "%{customdata[0]} practices use at least one service; %{customdata[1]} are better off<extra></extra>"
         ),
     }
-    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": "#425563", "width": 1}}]
+    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "line": {"color": palette.AXIS, "width": 1}}]
     best = sweep.best
     notes = [
         {
             "x": float(best["fee_pct"]),
             "y": float(best["surplus_gbp"]),
-            "text": f"Highest surplus: {gbp(best['surplus_gbp'])} at {pct(best['fee_pct'])}",
+            "text": verdict.sweep_best_text(sweep),
+            # Right of the middle, the note reads leftwards from its point so that it stays on the chart.
+            "xanchor": "right" if float(best["fee_pct"]) > float(points["fee_pct"].median()) else "left",
+            "ax": -20 if float(best["fee_pct"]) > float(points["fee_pct"].median()) else 20,
             "showarrow": True,
             "arrowhead": 2,
             "ay": -40,
             "bgcolor": "white",
         }
     ]
-    breakeven = sweep.breakeven_fee_pct
+    breakeven = sweep.breakeven_fee_pct if breakeven_fee_pct is None else breakeven_fee_pct
     at_bottom = {"yref": "paper", "y": 0.0, "yanchor": "bottom", "showarrow": False, "bgcolor": "white"}
     if breakeven is not None:
         shapes.append(
-            {"type": "line", "yref": "paper", "x0": breakeven, "x1": breakeven, "y0": 0, "y1": 1, "line": {"color": GREEN, "dash": "dash"}}
+            {
+                "type": "line",
+                "yref": "paper",
+                "x0": breakeven,
+                "x1": breakeven,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": palette.AXIS, "dash": "dash"},
+            }
         )
-        notes.append({**at_bottom, "x": breakeven, "xanchor": "left", "text": f"Break-even fee: {pct(breakeven)}"})
+        decimals = 1 if breakeven_fee_pct is None else 2
+        notes.append({**at_bottom, "x": breakeven, "xanchor": "left", "text": f"Break-even fee: {pct(breakeven, decimals=decimals)}"})
     else:
-        notes.append({**at_bottom, "xref": "paper", "x": 1.0, "xanchor": "right", "text": "No fee from 0% to 40% breaks even"})
+        notes.append(
+            {
+                **at_bottom,
+                "xref": "paper",
+                "x": 1.0,
+                "xanchor": "right",
+                "text": f"No fee {verdict.sweep_range(sweep)} covers the overheads",
+            }
+        )
     if current_fee is not None:
         shapes.append(
             {
@@ -186,14 +239,14 @@ def fee_sweep_chart(sweep: FeeSweep, current_fee: float | None, current_label: s
                 "x1": current_fee,
                 "y0": 0,
                 "y1": 1,
-                "line": {"color": NHS_DARK_BLUE, "width": 2},
+                "line": {"color": palette.INK, "width": 2},
             }
         )
         notes.append({**at_bottom, "y": 0.1, "x": current_fee, "xanchor": "left", "text": current_label})
     kept_max = max(int(points["participations"].max()) if len(points) else 0, 1)
     return _figure(
         [surplus, kept],
-        "Fee sweep: federation surplus and services kept, by management fee (rational participation)",
+        f"Fee sweep: federation surplus and services kept, by management fee ({verdict.participation_name(sweep.participation)})",
         height=470,
         xaxis={"title": {"text": "One management fee for every service (%)"}, "ticksuffix": "%"},
         yaxis={"title": {"text": "Federation surplus (£ a year)"}, **money_ticks(points["surplus_gbp"])},
@@ -255,7 +308,7 @@ def service_scale(scale: pd.DataFrame, service: str) -> go.Figure:
         "x": scale["list_size"].tolist(),
         "y": scale["inhouse_cost_per_unit_gbp"].tolist(),
         "text": scale["practice_name"].tolist(),
-        "marker": {"color": AMBER, "size": 10, "line": {"color": "#333333", "width": 0.5}},
+        "marker": {"color": palette.category(2), "size": 10, "line": {"color": "#333333", "width": 0.5}},
         "hovertemplate": "%{text}<br>%{x:,} patients<br>In-house £%{y:,.2f} a unit<extra></extra>",
     }
     federation = {
@@ -265,7 +318,7 @@ def service_scale(scale: pd.DataFrame, service: str) -> go.Figure:
         "x": scale["list_size"].tolist(),
         "y": scale["federation_cost_per_unit_gbp"].tolist(),
         "text": scale["practice_name"].tolist(),
-        "line": {"color": NHS_BLUE, "width": 3},
+        "line": {"color": palette.category(0), "width": 3},
         "marker": {"size": 6},
         "hovertemplate": "%{text}<br>%{x:,} patients<br>Federation £%{y:,.2f} a unit<extra></extra>",
     }
@@ -290,7 +343,7 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
         "name": "Fee charged",
         "x": [float(charged[s]) for s in order],
         "y": order,
-        "marker": {"symbol": "diamond-open", "size": 18, "color": LOSS, "line": {"width": 3}},
+        "marker": {"symbol": "diamond-open", "size": 18, "color": palette.INK, "line": {"width": 3}},
         "hovertemplate": "%{y}: fee charged %{x:.1f}%<extra></extra>",
     }
     # Every practice as a dot while that stays readable; beyond that, a box per service from
@@ -306,7 +359,7 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
             "pointpos": 0,
             "fillcolor": "rgba(0,0,0,0)",
             "line": {"color": "rgba(0,0,0,0)"},
-            "marker": {"color": NHS_BLUE, "size": 6, "opacity": 0.75},
+            "marker": {"color": palette.category(0), "size": 6, "opacity": 0.75},
             "name": "A practice's break-even fee",
             "text": fees["practice_name"].tolist(),
             "hovertemplate": "%{text}<br>%{y}: breaks even at %{x:.1f}%<extra></extra>",
@@ -322,8 +375,8 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
             "q3": spread["q3"].tolist(),
             "lowerfence": spread["p5"].tolist(),
             "upperfence": spread["p95"].tolist(),
-            "fillcolor": "rgba(0,94,184,0.2)",
-            "line": {"color": NHS_BLUE},
+            "fillcolor": "rgba(0,48,135,0.2)",
+            "line": {"color": palette.category(0)},
             "name": "Practices' break-even fees (box: middle half; whiskers: 5th to 95th percentile)",
         }
     low, high = -50.0, 100.0
@@ -348,35 +401,45 @@ def breakeven_strip(fees: pd.DataFrame) -> go.Figure:
 
 
 def tornado(table: pd.DataFrame, figure: str, subject: str) -> go.Figure:
-    """Bars from the base result to the result with each assumption moved down (orange) and up
-    (blue), largest swing at the top. ``figure`` is "surplus" or "practice"."""
-    prefix = "surplus" if figure == "surplus" else "practice"
+    """Bars from the base to the answer with each assumption moved down (plain bar) and up (hatched
+    bar), largest swing at the top; a bar is blue where the answer is better than the base and
+    vermilion where it is worse (the palette's meaning on every chart, not the direction).
+
+    ``figure`` "surplus": the federation's surplus; "practice": the practice's gain from the federation
+    (its result with the federation minus all in-house, the tornado's gain_* columns)."""
+    prefix = "surplus" if figure == "surplus" else "gain"
     frame = table.iloc[::-1]  # plotly draws the first category at the bottom
     base = float(table[f"{prefix}_base_gbp"].iloc[0]) if len(table) else 0.0
     bars = []
-    for side, colour, labels in (("low", AMBER, "low_label"), ("high", NHS_BLUE, "high_label")):
+    for side, labels, pattern in (("low", "low_label", ""), ("high", "high_label", "/")):
         values = frame[f"{prefix}_{side}_gbp"]
+        moves = (values - base).tolist()
         bars.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": "Assumption moved down" if side == "low" else "Assumption moved up",
+                "name": "Assumption moved down (plain bar)" if side == "low" else "Assumption moved up (hatched bar)",
                 "y": frame["label"].tolist(),
-                "x": (values - base).tolist(),
+                "x": moves,
                 "base": base,
-                "marker": {"color": colour},
+                "marker": {
+                    "color": [palette.gain_or_loss(m) for m in moves],
+                    "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.3},
+                    "line": {"color": palette.INK, "width": 0.5},
+                },
                 "customdata": [[t, gbp(v)] for t, v in zip(frame[labels], values, strict=True)],
                 "hovertemplate": "%{y}: %{customdata[0]}<br>Result %{customdata[1]}<extra></extra>",
             }
         )
     every = [*table[f"{prefix}_low_gbp"], *table[f"{prefix}_high_gbp"], base]
-    what = "Federation surplus" if figure == "surplus" else f"Result with the federation for {subject}"
+    what = "Federation surplus" if figure == "surplus" else f"Gain from the federation for {subject}"
+    axis = "Federation surplus" if figure == "surplus" else "Gain from the federation: result with it minus all in-house"
     return _figure(
         bars,
-        f"{what}: what moves it most (base {gbp(base)})",
+        f"{what}: what moves it most (base {gbp(base)}; blue better, vermilion worse)",
         height=max(320, 48 * len(table) + 150),
         barmode="overlay",
-        xaxis={"title": {"text": f"{what} (£ a year)"}, **money_ticks(every)},
+        xaxis={"title": {"text": f"{axis} (£ a year)"}, **money_ticks(every)},
         yaxis={"title": {"text": ""}},
-        shapes=[{"type": "line", "yref": "paper", "x0": base, "x1": base, "y0": 0, "y1": 1, "line": {"color": "#425563", "width": 2}}],
+        shapes=[{"type": "line", "yref": "paper", "x0": base, "x1": base, "y0": 0, "y1": 1, "line": {"color": palette.AXIS, "width": 2}}],
     )

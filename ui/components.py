@@ -1,4 +1,4 @@
-"""Small page components shared by several pages: the page intro, the data badge, money tables."""
+"""Small page components shared by several pages: the page intro, the data badge, money tables, a chart's table."""
 
 from __future__ import annotations
 
@@ -47,3 +47,37 @@ def money_table(
     formats |= {rename.get(c, c): gbp_per_unit for c in unit_costs}
     styler = shown.style.format(formats, na_rep="–")
     st.dataframe(styler, hide_index=True, width="stretch", height=ROW_PX * (min(len(shown), MAX_ROWS_SHOWN) + 1) + 3, placeholder="–")
+
+
+def chart_table(
+    key: str,
+    frame: pd.DataFrame,
+    *,
+    title: str = "Show this chart's figures as a table",
+    money: Sequence[str] = (),
+    percent: Sequence[str] = (),
+    counts: Sequence[str] = (),
+    unit_costs: Sequence[str] = (),
+    rename: dict[str, str] | None = None,
+) -> None:
+    """A chart's text equivalent (WCAG 1.1.1): a toggle under it that shows its figures, formatted as
+    money_table formats them, as a plain HTML table (a screen reader reads it as a table).
+
+    The table is drawn only while its toggle is on, and the toggle is a fragment, so turning it on
+    reruns this table alone. Three tables drawn on every rerun cost the Overview ~200 ms of the
+    browser's time a slider move (Chrome's Performance metrics, bench/README.md), for tables most
+    people never open."""
+    shown = frame.copy()
+    for columns, format_value in ((money, gbp), (percent, pct), (unit_costs, gbp_per_unit)):
+        for column in columns:
+            shown[column] = [format_value(v) for v in shown[column]]
+    for column in counts:
+        shown[column] = ["–" if pd.isna(v) else f"{v:,.0f}" for v in shown[column]]
+    shown = shown.astype(object).where(shown.notna(), "–").rename(columns=rename or {})
+    _toggled_table(shown.set_index(shown.columns[0]), title, key)
+
+
+@st.fragment
+def _toggled_table(table: pd.DataFrame, title: str, key: str) -> None:
+    if st.toggle(title, key=f"chart_table_{key}"):
+        st.table(table)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, meeting_mode, session_keeper, share, sidebar, state, workspace
+from ui import auth, meeting_mode, session_keeper, share, sidebar, state, theme, workspace
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -32,6 +32,7 @@ PAGES = (
 def run(start: str = "Overview") -> None:
     """Draw the frame and the chosen page; ``start`` is the page a new visit opens on."""
     st.set_page_config(page_title="GP federation finance", page_icon=str(ICON), layout="wide")
+    theme.apply()
     workspace.choose(auth.require_sign_in())  # with sign-in off: the local workspace, as before
     pages = [page for page in PAGES if workspace.page_allowed(page[0])]
     start = start if start in (title for title, _, _ in pages) else pages[0][0]

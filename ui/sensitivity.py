@@ -1,5 +1,6 @@
-"""Sensitivity for the page: tornado and break-even values from finance.analysis.sensitivity, computed once
-per scenario change (they run the model many times)."""
+"""Sensitivity for the pages: tornado and break-even values from finance.analysis.sensitivity, computed once
+per scenario change (they run the model many times) and kept in the session's memo, so the Overview
+and the Sensitivity page show the one break-even fee."""
 
 from __future__ import annotations
 
@@ -21,10 +22,20 @@ def tornado_table(scenario: Scenario, step: float, practice_code: str | None) ->
     return data.memo[key]
 
 
-def breakevens(scenario: Scenario) -> list[Breakeven]:
+def breakeven_key(scenario: Scenario, parameter: str) -> tuple:
+    return ("breakeven", parameter, scenario.to_json())
+
+
+def breakeven_of(scenario: Scenario, parameter: str) -> Breakeven:
+    """One parameter's break-even value for the scenario (the Overview asks for the fee's alone)."""
     data = state.loaded()
+    surplus = state.results(scenario).federation.surplus_gbp  # results() reads real practice codes
     scenario = state.model_scenario(scenario)
-    key = ("breakevens", scenario.to_json())
+    key = breakeven_key(scenario, parameter)
     if key not in data.memo:
-        data.memo[key] = [breakeven(data.model, scenario, p) for p in BREAKEVEN_PARAMETERS]
+        data.memo[key] = breakeven(data.model, scenario, parameter, current_surplus_gbp=surplus)
     return data.memo[key]
+
+
+def breakevens(scenario: Scenario) -> list[Breakeven]:
+    return [breakeven_of(scenario, p) for p in BREAKEVEN_PARAMETERS]

@@ -175,11 +175,16 @@ def results(for_scenario: Scenario | None = None) -> Results:
 
 
 def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
-    """The fee sweep; the fee and participation set in the sidebar do not change it, so moving the
-    fee slider redraws the marker without rerunning the sweep."""
+    """The fee sweep under the sidebar's participation; the fee set in the sidebar does not change it,
+    so moving the fee slider redraws the marker without rerunning the sweep."""
     data = loaded()
-    chosen = model_scenario(for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
-    key = ("sweep", chosen.to_json())
+    chosen = model_scenario(for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={})
+    key = sweep_key(chosen)
     if key not in data.memo:
         data.memo[key] = fee_sweep(data.model, chosen)
     return data.memo[key]
+
+
+def sweep_key(for_scenario: Scenario) -> tuple:
+    """The memo's key for a scenario's fee sweep (the fee set aside: it does not change the sweep)."""
+    return ("sweep", for_scenario.with_changes(management_fee_pct=None, service_fee_pct={}).to_json())

@@ -34,6 +34,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from finance.analysis.sweep import DEFAULT_FEES, fee_sweep
 from finance.errors import ScenarioError
 from finance.format import gbp
 from finance.ingest.tables import STREAMS
@@ -68,7 +69,11 @@ def tornado(
 
     Columns: parameter, label, low_label, high_label, surplus_low_gbp, surplus_high_gbp,
     surplus_base_gbp, swing_gbp; with ``practice_code`` also practice_low_gbp, practice_high_gbp,
-    practice_base_gbp, practice_swing_gbp, and the rows are ordered by the practice's swing.
+    practice_base_gbp, practice_swing_gbp (its result with the federation) and gain_low_gbp,
+    gain_high_gbp, gain_base_gbp, gain_swing_gbp (its gain from the federation: result with the
+    federation minus all in-house, difference_gbp), and the rows are ordered by the gain's swing:
+    what moves the practice's case for the federation, not its whole result (which contract
+    income dominates).
     "low" and "high" are the parameter moved down and up, not the lower and higher surplus. A swing
     is the spread of the three results (down, base, up).
     """
@@ -85,6 +90,7 @@ def tornado(
         runs = model.run_many(scenarios)
         surplus = [r.federation.surplus_gbp for r in runs]
         practice = [_practice_result(r, practice_code) for r in runs]
+        gain = [_practice_result(r, practice_code, "difference_gbp") for r in runs]
     rows = []
     for i, move in enumerate(moves):
         low, high = 2 * i + 1, 2 * i + 2
@@ -101,9 +107,11 @@ def tornado(
         if practice_code is not None:
             row["practice_low_gbp"], row["practice_high_gbp"], row["practice_base_gbp"] = practice[low], practice[high], practice[0]
             row["practice_swing_gbp"] = _spread(practice[low], practice[high], practice[0])
+            row["gain_low_gbp"], row["gain_high_gbp"], row["gain_base_gbp"] = gain[low], gain[high], gain[0]
+            row["gain_swing_gbp"] = _spread(gain[low], gain[high], gain[0])
         rows.append(row)
     frame = pd.DataFrame(rows)
-    order = "practice_swing_gbp" if practice_code is not None else "swing_gbp"
+    order = "gain_swing_gbp" if practice_code is not None else "swing_gbp"
     # Swings are compared to the penny: float noise (1e-10) must not reorder equal bars.
     ranked = frame.assign(_pennies=frame[order].round(2)).sort_values("_pennies", ascending=False, kind="stable")
     return ranked.drop(columns="_pennies").reset_index(drop=True)
@@ -137,13 +145,24 @@ class Breakeven:
     message: str
 
 
-def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | None = None, high: float | None = None) -> Breakeven:
+def breakeven(
+    model: Model,
+    scenario: Scenario,
+    parameter: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    current_surplus_gbp: float | None = None,
+    lines: pd.DataFrame | None = None,
+) -> Breakeven:
     """The value of ``parameter`` at which the federation surplus crosses zero (see the module notes).
 
     parameter: "management_fee_pct" (one fee for every service: per-service fees are set aside),
     "federation_cost_change_pct", "activity_change_pct", "inhouse_cost_change_pct",
     "overhead_change_pct" or "income_change_pct.<stream>". The range defaults to 0-100% for the fee
-    and -100% to +100% for a change.
+    and -100% to +100% for a change. ``current_surplus_gbp``: the scenario's own surplus when the
+    caller has it (the pages do), which saves a pass of the model; ``lines``: for the fee, the
+    scenario's Model.lines with the fee set aside, when the caller has them (the fee sweep's).
     """
     if parameter not in BREAKEVEN_RANGES:
         raise ScenarioError([f"no break-even for '{parameter}': choose one of {', '.join(BREAKEVEN_RANGES)}"])
@@ -159,18 +178,37 @@ def breakeven(model: Model, scenario: Scenario, parameter: str, *, low: float | 
     current = _current_value(scenario, parameter)
 
     surplus: dict[int, float] = {}
+    fee_lines = None
+    if parameter == "management_fee_pct":
+        fee_lines = lines if lines is not None else model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={}))
 
     def evaluate(ks: list[int], *also: Scenario) -> list[float]:
         """Surplus at each new lattice point (and for ``also``), all in one pass of the model."""
         todo = sorted(set(ks) - set(surplus))
-        found = model.summaries([*also, *(setter(scenario, k / LATTICE) for k in todo)])["surplus_gbp"].tolist()
+        if fee_lines is not None:
+            # One fee for every service: the fee sweep's fast path, which gives the model's figures fee
+            # by fee (tests/finance/analysis/test_sweep.py) without a pass of the SQL model per search step.
+            found = model.summaries(list(also))["surplus_gbp"].tolist() if also else []
+            swept = fee_sweep(model, scenario, [k / LATTICE for k in todo], lines=fee_lines).points["surplus_gbp"].tolist() if todo else []
+            found += swept
+        else:
+            found = model.summaries([*also, *(setter(scenario, k / LATTICE) for k in todo)])["surplus_gbp"].tolist()
         surplus.update(zip(todo, found[len(also) :], strict=True))
         return found[: len(also)]
 
     grid = [int(k) for k in np.unique(np.round(np.linspace(low_k, high_k, GRID_POINTS)))]
+    if parameter == "management_fee_pct":
+        # Every whole percent the fee sweep tries too (0% to 40%): the best fee found when none breaks
+        # even is then the sweep's best, and the Overview and the Sensitivity page give one answer.
+        sweep_high = min(high_k, round(max(DEFAULT_FEES) * LATTICE))
+        grid = sorted({*grid, *range(math.ceil(low_k / LATTICE) * LATTICE, sweep_high + 1, LATTICE)})
     if current is not None and low <= current <= high:
         grid.append(round(current * LATTICE))
-    (current_surplus,) = evaluate(grid, scenario)
+    if current_surplus_gbp is None:
+        (current_surplus,) = evaluate(grid, scenario)
+    else:
+        evaluate(grid)
+        current_surplus = float(current_surplus_gbp)
     brackets = _brackets(sorted(surplus), surplus)
     while any(b - a > 1 for a, b in brackets):
         inner = []
@@ -326,9 +364,9 @@ def _brackets(ks: list[int], surplus: dict[int, float]) -> list[tuple[int, int]]
     return [(a, b) for a, b in pairwise(ks) if _ok(surplus[a]) != _ok(surplus[b])]
 
 
-def _practice_result(results: Results, practice_code: str) -> float:
+def _practice_result(results: Results, practice_code: str, column: str = "result_with_federation_gbp") -> float:
     practices = results.practices
-    return float(practices.loc[practices["practice_code"] == practice_code, "result_with_federation_gbp"].iloc[0])
+    return float(practices.loc[practices["practice_code"] == practice_code, column].iloc[0])
 
 
 def _spread(*values: float) -> float:

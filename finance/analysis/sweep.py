@@ -1,9 +1,9 @@
 """The fee sweep: federation surplus and who stays, against one management fee for every service.
 
 Answers the meeting's question "what fee keeps practices in and still pays our overheads?": the
-scenario is applied in SQL (Model.lines), then rational participation is worked out at each fee
-on a grid. Raising the fee only ever makes practices leave (the fee lowers every advantage, and a
-departure raises the others' share of the fixed cost), so the practices that stay at one fee are
+scenario is applied in SQL (Model.lines), then the scenario's participation is worked out at each
+fee on a grid (under 'all' every eligible member stays; under 'rational' practices leave). Raising
+the fee only ever makes practices leave (the fee lowers every advantage, and a departure raises the others' share of the fixed cost), so the practices that stay at one fee are
 the starting point for the next: each fee takes a round or two instead of a full cascade. That
 keeps the sweep live at England scale (41 fees x 162,500 pairs in about 0.1 s); a test checks it
 against the SQL model (Model.summaries) fee by fee.
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from finance.model.engine import LEAVING_SLACK_GBP, Model
-from finance.model.scenario import Scenario
+from finance.model.scenario import Participation, Scenario
 
 DEFAULT_FEES = tuple(float(f) for f in np.arange(0.0, 40.0 + 0.001, 1.0))
 
@@ -30,6 +30,7 @@ class FeeSweep:
 
     points: pd.DataFrame
     practices_total: int
+    participation: Participation = "rational"
 
     @property
     def best(self) -> pd.Series:
@@ -43,15 +44,18 @@ class FeeSweep:
         return None if viable.empty else float(viable["fee_pct"].iloc[0])
 
 
-def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_FEES) -> FeeSweep:
-    """Run ``scenario`` at each fee under rational participation (its tolerance and exclusions kept;
-    per-service fees set aside: the sweep asks what one fee for every service does)."""
-    base = scenario.with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
-    lines = model.lines(base)
+def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_FEES, *, lines: pd.DataFrame | None = None) -> FeeSweep:
+    """Run ``scenario`` at each fee under its own participation (its tolerance and exclusions kept;
+    per-service fees set aside: the sweep asks what one fee for every service does). Under 'all' no
+    member leaves at any fee, so the surplus rises with the fee; under 'rational' practices leave."""
+    base = scenario.with_changes(management_fee_pct=None, service_fee_pct={})
+    if lines is None:  # a caller sweeping the same scenario several times (a break-even search) passes them
+        lines = model.lines(base)
     grid = sorted({float(f) for f in fees})
     practice = lines["practice_id"].to_numpy()
     totals = _Totals(len(grid), int(practice.max()) + 1 if len(practice) else 0)
-    slack = base.opt_out_tolerance_gbp + LEAVING_SLACK_GBP
+    # Under 'all' nobody leaves, whatever they lose: an infinite slack.
+    slack = base.opt_out_tolerance_gbp + LEAVING_SLACK_GBP if base.participation == "rational" else np.inf
     columns = {
         name: lines[name].to_numpy(float)
         for name in ("units", "income_gbp", "federation_fixed_cost", "inhouse_cost_gbp", "federation_cost_per_unit")
@@ -76,7 +80,7 @@ def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_
         for k, fee in enumerate(grid)
     }
     points = pd.DataFrame([{"fee_pct": float(f), **by_fee[float(f)]} for f in fees])
-    return FeeSweep(points, practices_total=len(model.dataset.practices))
+    return FeeSweep(points, practices_total=len(model.dataset.practices), participation=base.participation)
 
 
 class _Totals:

@@ -42,7 +42,7 @@ from finance.report.sheets import (
 )
 from finance.report.xlsx import ExtraSheet
 
-AMBER = "E69F00"
+RESERVES = "4C6272"  # NHS slate, a category colour: reserves are neither a gain nor a loss (finance.palette)
 HISTOGRAM_BINS = 20
 
 
@@ -255,7 +255,7 @@ def _plan_chart(sheet: Worksheet, top: int, end: int) -> BarChart:
     line = LineChart()
     line.add_data(Reference(sheet, min_col=5, min_row=top, max_row=end), titles_from_data=True)
     line.series[0].cat = AxDataSource(strRef=StrRef(f=str(labels)))
-    line.series[0].graphicalProperties.line.solidFill = AMBER
+    line.series[0].graphicalProperties.line.solidFill = RESERVES
     line.series[0].graphicalProperties.line.width = 28575
     bars += line
     bars.y_axis.title = "£ a year"

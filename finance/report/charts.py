@@ -1,9 +1,8 @@
 """Plotly figures for the options report: a Comparison in, figures out (no Streamlit).
 
-Colours mean one thing each, on every chart and page of the pack: NHS blue (#005EB8) is a gain
-and Okabe-Ito vermilion a loss, never red-against-green; options take a categorical palette of
-their own (Okabe-Ito bluish green, reddish purple, NHS slate grey, yellow) that uses neither, so
-an option's colour is never read as better or worse. Bars are outlined, so the yellow shows on white.
+Colours are finance.palette's, as on every page: a surplus or a gain in NHS blue, a loss in Okabe-Ito
+vermilion (never red against green), and options told apart by its category colours, which are
+neither of those two.
 """
 
 from __future__ import annotations
@@ -13,21 +12,21 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from finance import palette
 from finance.analysis.compare import Comparison
 from finance.format import gbp, money_ticks
 
-NHS_BLUE = "#005EB8"
-LOSS = "#D55E00"  # Okabe-Ito vermilion
-OUTLINE = "#212B32"
-# Options: never blue (a gain), vermilion or orange (a loss).
-OPTION_COLOURS = ("#009E73", "#CC79A7", "#4C6272", "#F0E442", "#000000")
+NHS_BLUE = palette.GAIN
+LOSS = palette.LOSS
+OPTION_COLOURS = palette.CATEGORIES
+OUTLINE = palette.INK
 FONT = "Arial, Helvetica, sans-serif"
 PRACTICES_PER_PAGE = 26  # a printed A4 landscape page holds about 700 px of chart
 PRINT_ROW_PX = 20
 
 
 def option_colour(position: int) -> str:
-    return OPTION_COLOURS[position % len(OPTION_COLOURS)]
+    return palette.category(position)
 
 
 def label(text: object) -> str:

@@ -146,7 +146,7 @@ def test_save_three_options_compare_them_and_download_the_board_pack(app_page: P
     go_to(page, "Sensitivity", "Sensitivity")
     wait_for_charts(page, 1)
     # The sidebar still holds Board C's scenario: the tornado is measured from its surplus.
-    expect(main(page).get_by_text(f"Federation surplus: what moves it most (base {gbp(surpluses[2])})")).to_be_visible()
+    expect(main(page).get_by_text(f"Federation surplus: what moves it most (base {gbp(surpluses[2])};")).to_be_visible()
     full_page_screenshot(page, screenshots_folder() / "sensitivity-three-saved.png")
 
 

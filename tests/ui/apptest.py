@@ -39,7 +39,7 @@ PAGE_TEXT = {
     "Data": ("Your data", "Upload your spreadsheets here"),
     "About": ("About this tool", "What the figures mean, how they are worked out"),
     "Options": ("Options for the board", "Save the sidebar's scenario as a named option"),
-    "Sensitivity": ("Sensitivity", "How far the federation surplus (or one practice's result) moves"),
+    "Sensitivity": ("Sensitivity", "How far the federation surplus (or one practice's gain from the federation) moves"),
 }
 HEADLINE = ("Federation surplus", "Fee income", "Overheads", "Practices better off")
 CHANGE_SLIDERS = (
@@ -104,7 +104,7 @@ def expected_headline(model: Model, scenario: Scenario) -> dict[str, str]:
         "Federation surplus": gbp(results.federation.surplus_gbp),
         "Fee income": gbp(top.fee_income_gbp),
         "Overheads": gbp(top.overheads_gbp),
-        "Practices better off": f"{results.practices_better_off} of {len(results.practices)}",
+        "Practices better off": f"{top.practices_better_off} of {top.members} members",
     }
 
 

@@ -19,7 +19,12 @@ def results(sample_model):
 
 @pytest.fixture(scope="module")
 def sweep(sample_model):
-    return fee_sweep(sample_model, Scenario())
+    return fee_sweep(sample_model, Scenario(participation="rational"))
+
+
+def title_of(fig) -> str:
+    """The title as read: charts break long titles into lines (ui.charts.wrap_title)."""
+    return fig.layout.title.text.replace("<br>", " ")
 
 
 def annotations(fig) -> list[str]:
@@ -29,7 +34,7 @@ def annotations(fig) -> list[str]:
 def test_practice_differences(results):
     comparison = views.practice_comparison(results)
     fig = charts.practice_differences(comparison)
-    assert fig.layout.title.text == "Each practice: result with the federation versus all in-house"
+    assert title_of(fig) == "Each practice: result with the federation versus all in-house"
     assert is_money_axis(fig.layout.xaxis) and "£" in fig.layout.xaxis.title.text
     assert len(fig.data) == 1 and len(fig.data[0].x) == len(results.practices) == 30
     assert list(fig.data[0].x) == sorted(comparison["difference_gbp"])
@@ -41,7 +46,7 @@ def test_practice_differences(results):
 def test_advantage_heatmap(results):
     matrix = views.advantage_matrix(results)
     fig = charts.advantage_heatmap(matrix)
-    assert fig.layout.title.text.startswith("Advantage of federation delivery") and "£" in fig.layout.title.text
+    assert title_of(fig).startswith("Advantage of federation delivery") and "£" in title_of(fig)
     assert len(fig.data) == 1
     heatmap = fig.data[0]
     assert (len(heatmap.y), len(heatmap.x)) == (30, len(results.services)) == (30, 12)
@@ -51,13 +56,16 @@ def test_advantage_heatmap(results):
 
 def test_fee_sweep_chart(sweep):
     fig = charts.fee_sweep_chart(sweep, 6.0, "Current fee 6.0%")
-    assert fig.layout.title.text.startswith("Fee sweep")
+    assert title_of(fig).startswith("Fee sweep") and title_of(fig).endswith("(rational participation)")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     assert fig.layout.xaxis.ticksuffix == "%"
     assert [len(trace.x) for trace in fig.data] == [41, 41]
     assert list(fig.data[0].y) == list(sweep.points["surplus_gbp"])
     best = sweep.best
-    assert f"Highest surplus: {gbp(best['surplus_gbp'])} at {pct(best['fee_pct'])}" in annotations(fig)
+    # The sample under rational participation loses at every fee: the best point is said as the smallest loss.
+    assert best["surplus_gbp"] < 0
+    assert f"Smallest loss: {gbp(-best['surplus_gbp'])} at {pct(best['fee_pct'])}" in annotations(fig)
+    assert not any("Highest surplus" in text for text in annotations(fig))
     assert "Current fee 6.0%" in annotations(fig)
     lines = sorted(shape.x0 for shape in fig.layout.shapes if shape.x0 == shape.x1 and shape.x0 is not None)
     assert 6.0 in lines
@@ -69,15 +77,29 @@ def test_fee_sweep_chart_says_when_no_fee_breaks_even(sample_model):
     hopeless = fee_sweep(sample_model, Scenario(overhead_change_pct=1000.0))
     assert hopeless.breakeven_fee_pct is None
     fig = charts.fee_sweep_chart(hopeless, None, "")
-    assert "No fee from 0% to 40% breaks even" in annotations(fig)
+    assert "No fee from 0% to 40% covers the overheads" in annotations(fig)
     assert not any(text and text.startswith("Current") for text in annotations(fig))
+
+
+def test_fee_sweep_chart_under_every_member_marks_the_exact_break_even(sample_model):
+    every = fee_sweep(sample_model, Scenario())
+    assert every.participation == "all"
+    fig = charts.fee_sweep_chart(every, None, "", 7.4)
+    assert title_of(fig).endswith("(every member using every service)")
+    assert "Break-even fee: 7.40%" in annotations(fig)
+    assert 7.4 in [shape.x0 for shape in fig.layout.shapes if shape.x0 == shape.x1]
+    # Points that cover the overheads are blue, those that lose vermilion (the palette's meaning).
+    colours = list(fig.data[0].marker.color)
+    surplus = every.points["surplus_gbp"].tolist()
+    assert colours == [charts.NHS_BLUE if v >= 0 else charts.LOSS for v in surplus]
+    assert fig.data[1].line.color not in (charts.NHS_BLUE, charts.LOSS)
 
 
 def test_practice_bridge(results):
     code = "F81749"
     bridge = views.practice_bridge(results, code)
     fig = charts.practice_bridge(bridge, "Market Square Surgery")
-    assert fig.layout.title.text.startswith("Market Square Surgery: from all in-house")
+    assert title_of(fig).startswith("Market Square Surgery: from all in-house")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     used = results.rows[(results.rows["practice_code"] == code) & results.rows["participates"]]
     waterfall = fig.data[0]
@@ -89,7 +111,7 @@ def test_practice_bridge(results):
 def test_service_scale(results):
     scale = views.service_scale(results, "Phlebotomy")
     fig = charts.service_scale(scale, "Phlebotomy")
-    assert fig.layout.title.text.startswith("Phlebotomy: cost per unit")
+    assert title_of(fig).startswith("Phlebotomy: cost per unit")
     assert is_money_axis(fig.layout.yaxis) and "£" in fig.layout.yaxis.title.text
     assert [trace.name for trace in fig.data] == ["In-house cost per unit", "Federation cost per unit"]
     assert [len(trace.x) for trace in fig.data] == [len(scale), len(scale)] == [30, 30]
@@ -98,7 +120,7 @@ def test_service_scale(results):
 def test_breakeven_strip(results):
     fees = views.breakeven_fees(results)
     fig = charts.breakeven_strip(fees)
-    assert fig.layout.title.text.startswith("Break-even fee per practice and service")
+    assert title_of(fig).startswith("Break-even fee per practice and service")
     assert fig.layout.xaxis.ticksuffix == "%"
     (dots,) = [trace for trace in fig.data if trace.type == "box"]
     (charged,) = [trace for trace in fig.data if trace.type == "scatter"]

@@ -29,7 +29,11 @@ def shown_tornado(at) -> dict:
     labels = plotly_values(low["y"])
     assert labels == plotly_values(high["y"])
     bars = dict(zip(labels, zip(plotly_values(low["x"]), plotly_values(high["x"]), strict=True), strict=True))
-    return {"rows": labels[::-1], "bars": bars, "title": spec["layout"]["title"]["text"]}  # plotly draws the first row at the bottom
+    return {
+        "rows": labels[::-1],
+        "bars": bars,
+        "title": spec["layout"]["title"]["text"].replace("<br>", " "),
+    }  # plotly draws the first row at the bottom
 
 
 def ranked(rows: list[str], bars: dict) -> list[set[str]]:
@@ -69,7 +73,10 @@ def test_the_tornado_is_the_engines_in_its_order(sample_model):
     table = tornado(sample_model, Scenario(), 10.0)
     shown = shown_tornado(at)
     assert_shows(shown, table)
-    assert shown["title"] == f"Federation surplus: what moves it most (base {gbp(table['surplus_base_gbp'].iloc[0])})"
+    assert (
+        shown["title"]
+        == f"Federation surplus: what moves it most (base {gbp(table['surplus_base_gbp'].iloc[0])}; blue better, vermilion worse)"
+    )
     swings = table["swing_gbp"].round(2).tolist()
     assert swings == sorted(swings, reverse=True) and swings[0] > 0
 
@@ -95,17 +102,26 @@ def test_the_tornado_follows_the_sidebar(sample_model):
     assert gbp(table["surplus_base_gbp"].iloc[0]) in shown["title"]
 
 
-def test_a_practice_titles_the_chart_and_orders_it_by_its_own_swing(sample_model, sample_dataset):
+def test_a_practice_shows_what_moves_its_gain_and_no_federation_break_even(sample_model, sample_dataset):
+    """For one practice the tornado is its gain from the federation (difference_gbp), not its whole
+    result, and the federation's break-even block is not shown under it."""
     name = sample_dataset.practices.set_index("practice_code").loc[PRACTICE, "practice_name"]
     at = open_app("Sensitivity")
     federation = shown_tornado(at)
+    assert breakeven_lines(at)
     at.selectbox(key="tornado_practice").select(PRACTICE).run()
     shown = shown_tornado(at)
     table = tornado(sample_model, Scenario(), 10.0, PRACTICE)
-    assert_shows(shown, table, "practice")
-    assert shown["title"].startswith(f"Result with the federation for {name}: what moves it most")
-    assert gbp(table["practice_base_gbp"].iloc[0]) in shown["title"]
+    assert_shows(shown, table, "gain")
+    assert shown["title"].startswith(f"Gain from the federation for {name}: what moves it most")
+    assert gbp(table["gain_base_gbp"].iloc[0]) in shown["title"]
     assert shown["rows"] != federation["rows"], "the practice's order must differ for this test to prove anything"
+    # Its contract income swings its whole result by tens of thousands but its gain barely: not the top bar.
+    contract = table.set_index("label").loc["Contract income"]
+    assert contract["practice_swing_gbp"] > 10 * contract["gain_swing_gbp"]
+    assert shown["rows"][0] != "Contract income"
+    assert breakeven_lines(at) == []
+    assert not any(h.value.startswith("Break-even values") for h in at.subheader)
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def test_service_table_is_the_engines(chosen, sample_model):
     table = chosen.dataframe[0].value
     column_like(table, summary["service"])
     column_like(table, summary["fee_income_gbp"], approx=True)
-    column_like(table, [f"{p} of {e}" for p, e in zip(summary["participants"], summary["eligible"], strict=True)])
+    column_like(table, [f"{p} of {e} members" for p, e in zip(summary["participants"], summary["eligible"], strict=True)])
 
 
 def test_every_service_can_be_chosen(chosen, sample_dataset):
@@ -45,7 +45,7 @@ def test_scale_chart_is_the_chosen_services(chosen, sample_model):
     scale = views.service_scale(sample_model.run(Scenario()), CHOSEN)
     charts = chosen.get("plotly_chart")
     layout = chart_layouts(chosen)[0]
-    assert layout["title"]["text"].startswith(f"{CHOSEN}: cost per unit")
+    assert layout["title"]["text"].replace("<br>", " ").startswith(f"{CHOSEN}: cost per unit")
     data = json.loads(charts[0].proto.spec)["data"]
     assert [trace["name"] for trace in data] == ["In-house cost per unit", "Federation cost per unit"]
     assert len(data[0]["text"]) == len(scale)
@@ -57,6 +57,6 @@ def test_table_follows_the_sidebar(sample_model):
     at.radio(key="participation").set_value("Rational")
     at.run()
     summary = views.service_summary(sample_model.run(Scenario(participation="rational", excluded_practices=("F81004", "F81009"))))
-    expected = [f"{p} of {e}" for p, e in zip(summary["participants"], summary["eligible"], strict=True)]
-    assert expected != [f"{30} of {30}"] * len(expected)
+    expected = [f"{p} of {e} members" for p, e in zip(summary["participants"], summary["eligible"], strict=True)]
+    assert expected != [f"{30} of {30} members"] * len(expected)
     column_like(at.dataframe[0].value, expected)

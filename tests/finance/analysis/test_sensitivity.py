@@ -44,12 +44,35 @@ def test_tornado_ends_equal_single_runs(sample):
         assert table.loc[parameter, "surplus_high_gbp"] == pytest.approx(sample.run(up).federation.surplus_gbp)
 
 
-def test_tornado_for_one_practice_is_ordered_by_its_swing(worked):
+def test_tornado_for_one_practice_is_ordered_by_its_gain_from_the_federation(worked):
+    """Practice A of the worked example under rational participation, tolerance £1,000, step 10%.
+
+    Base: A's in-house margin 20,000 - 13,000 = 7,000; with the federation 20,000 - 12,000 delivery
+    - 2,000 fee = 6,000; gain -1,000 (within the tolerance, so it stays). In-house costs -10% (11,700):
+    the gain is 11,700 - 12,000 - 2,000 = -2,300, so A leaves and gains 0; +10% (14,300): +300. Swing
+    1,300, the largest. Federation costs -10%: delivery 10,800, gain +200; +10%: -2,200, A leaves, 0:
+    swing 1,200. Contract income +10% (22,000, fee 2,200) makes A lose 1,200 and leave, B and C follow;
+    -10% leaves it -800: swing 1,000 (as do the fee, activity and the tolerance). Overheads move nothing.
+    """
     table = tornado(worked, Scenario(participation="rational", opt_out_tolerance_gbp=1_000), practice_code=A)
-    assert table["practice_swing_gbp"].is_monotonic_decreasing
-    top = table.iloc[0]
-    assert top["parameter"] == "income_change_pct.contract"
-    assert [top["practice_low_gbp"], top["practice_base_gbp"], top["practice_high_gbp"]] == pytest.approx([4_200, 6_000, 9_000])
+    assert table["gain_swing_gbp"].round(2).is_monotonic_decreasing
+    rows = table.set_index("parameter")
+    assert table["parameter"].tolist()[:2] == ["inhouse_cost_change_pct", "federation_cost_change_pct"]
+    assert rows.loc["inhouse_cost_change_pct", ["gain_low_gbp", "gain_base_gbp", "gain_high_gbp"]].tolist() == pytest.approx(
+        [0, -1_000, 300]
+    )
+    assert rows.loc["federation_cost_change_pct", ["gain_low_gbp", "gain_high_gbp", "gain_swing_gbp"]].tolist() == pytest.approx(
+        [200, 0, 1_200]
+    )
+    assert rows.loc["income_change_pct.contract", ["gain_low_gbp", "gain_high_gbp", "gain_swing_gbp"]].tolist() == pytest.approx(
+        [-800, 0, 1_000]
+    )
+    assert rows.loc["overhead_change_pct", "gain_swing_gbp"] == pytest.approx(0)
+    # Its whole result is kept beside the gain: contract income moves it from 4,200 to 9,000 (in-house once it left).
+    contract = rows.loc["income_change_pct.contract"]
+    assert [contract["practice_low_gbp"], contract["practice_base_gbp"], contract["practice_high_gbp"]] == pytest.approx(
+        [4_200, 6_000, 9_000]
+    )
 
 
 def test_fee_moves_by_points_when_asked(worked):
@@ -134,3 +157,21 @@ def test_no_breakeven_in_range(worked):
 def test_unknown_parameter(worked):
     with pytest.raises(ScenarioError, match="no break-even for 'participation'"):
         breakeven(worked, Scenario(), "participation")
+
+
+@pytest.mark.parametrize("participation", ["all", "rational"])
+def test_a_fee_breakeven_is_the_same_with_the_current_surplus_given(sample, participation):
+    """The pages pass the surplus they already have; the answer must not change (the fee is searched
+    with the fee sweep's fast path, the other parameters with the SQL model)."""
+    scenario = Scenario(participation=participation, overhead_change_pct=-20)
+    for parameter in ("management_fee_pct", "activity_change_pct"):
+        alone = breakeven(sample, scenario, parameter)
+        given = breakeven(sample, scenario, parameter, current_surplus_gbp=sample.run(scenario).federation.surplus_gbp)
+        assert given.value == alone.value and given.message == alone.message
+        if alone.value is not None:  # the value found is the model's break-even: £0 or more there, negative beyond
+            at = sample.run(
+                scenario.with_changes(management_fee_pct=alone.value, service_fee_pct={})
+                if parameter == "management_fee_pct"
+                else scenario.with_changes(**{parameter: alone.value})
+            )
+            assert at.federation.surplus_gbp >= -PENNY

@@ -19,14 +19,18 @@ COMPARED = ["fee_income_gbp", "overheads_gbp", "surplus_gbp", "practices_partici
 
 def assert_sweep_matches_model(model: Model, scenario: Scenario, fees=FEES) -> None:
     sweep = fee_sweep(model, scenario, fees).points
-    expected = model.summaries([scenario.with_changes(management_fee_pct=f, service_fee_pct={}, participation="rational") for f in fees])
+    expected = model.summaries([scenario.with_changes(management_fee_pct=f, service_fee_pct={}) for f in fees])
     for column in COMPARED:
         assert sweep[column].tolist() == pytest.approx(expected[column].tolist(), abs=1e-6), column
 
 
+RATIONAL = Scenario(participation="rational")
+
+
 def test_worked_example_sweep():
     model = Model(load_files(sorted(WORKED_EXAMPLE.glob("*.csv"))).dataset)
-    sweep = fee_sweep(model, Scenario(), FEES)
+    sweep = fee_sweep(model, RATIONAL, FEES)
+    assert sweep.participation == "rational"
     at = sweep.points.set_index("fee_pct")
     # At 5% the cascade of MODEL.md stops: A is exactly at break-even and stays, B and C gain.
     assert at.loc[5.0, "participations"] == 3
@@ -35,16 +39,31 @@ def test_worked_example_sweep():
     assert at.loc[10.0, "participations"] == 0
     assert sweep.best["fee_pct"] == 5.0
     assert sweep.breakeven_fee_pct is None
-    assert_sweep_matches_model(model, Scenario(), FEES)
-    tolerant = fee_sweep(model, Scenario(opt_out_tolerance_gbp=1_000), FEES)
+    assert_sweep_matches_model(model, RATIONAL, FEES)
+    tolerant = fee_sweep(model, Scenario(participation="rational", opt_out_tolerance_gbp=1_000), FEES)
     assert tolerant.breakeven_fee_pct == 7.5  # 7.5% of 40,000 = 3,000 = the overheads
+
+
+def test_worked_example_sweep_with_every_member():
+    """Under 'all' nobody leaves: fee income is the fee x £40,000 at every fee, overheads £3,000."""
+    model = Model(load_files(sorted(WORKED_EXAMPLE.glob("*.csv"))).dataset)
+    sweep = fee_sweep(model, Scenario(participation="all"), FEES)
+    at = sweep.points.set_index("fee_pct")
+    assert sweep.participation == "all"
+    assert at.loc[10.0, "surplus_gbp"] == pytest.approx(4_000 - 3_000)
+    assert at.loc[40.0, "participations"] == 3  # A, B and C stay even where they lose
+    assert sweep.breakeven_fee_pct == 7.5
+    assert sweep.best["fee_pct"] == 40.0
+    assert_sweep_matches_model(model, Scenario(participation="all"), FEES)
 
 
 def test_sample_sweep_matches_model_under_scenarios():
     model = Model(load_files(sample_files()).dataset)
     for scenario in (
         Scenario(),
-        Scenario(opt_out_tolerance_gbp=2_000, activity_change_pct=10),
+        RATIONAL,
+        Scenario(participation="rational", opt_out_tolerance_gbp=2_000, activity_change_pct=10),
+        Scenario(participation="rational", excluded_practices=("F81004",), federation_cost_change_pct=-20),
         Scenario(excluded_practices=("F81004",), federation_cost_change_pct=-20),
     ):
         assert_sweep_matches_model(model, scenario)

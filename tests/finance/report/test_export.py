@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from finance import palette
 from finance.analysis.compare import compare
 from finance.errors import ExportError
 from finance.model.scenario import Scenario
 from finance.report import images as export_images
-from finance.report.charts import LOSS, NHS_BLUE, OPTION_COLOURS, practice_pages, report_figures
+from finance.report.charts import LOSS, NHS_BLUE, practice_pages, report_figures
 from finance.report.pack import (
     chart_images,
     chart_images_by_format,
@@ -65,16 +66,17 @@ def test_html_report_opens_offline_and_escapes(hostile):
     assert "Indicative only." in page
 
 
-def test_report_figures_blue_and_vermilion_for_gain_and_loss_only(sample):
+def test_report_figures_are_titled_and_coloured_as_every_chart(sample):
     figures = report_figures(compare(sample, OPTIONS))
     surplus = figures["surplus_by_option"]
     assert surplus.layout.title.text == "Federation surplus by option"
     assert "-£150,000" in surplus.layout.yaxis.ticktext and "£" in surplus.layout.yaxis.title.text
     assert list(surplus.data[0].marker.color) == [NHS_BLUE, LOSS, LOSS]  # a surplus, then two losses
     practices = figures["practice_difference_by_option"]
-    colours = [trace.marker.color for trace in practices.data]
-    assert colours == list(OPTION_COLOURS[:3])
-    assert not {NHS_BLUE, LOSS, "#E69F00"} & set(OPTION_COLOURS)  # an option is never coloured like a gain or a loss
+    # Options are told apart by the category colours, never the gain and loss colours (finance.palette).
+    option_colours = [trace.marker.color for trace in practices.data]
+    assert option_colours == list(palette.CATEGORIES[:3])
+    assert not {palette.GAIN, palette.LOSS, "#E69F00"} & set(option_colours)  # nor orange, which reads as a loss
     assert len(practices.data) == 3 and len(practices.data[0].y) == 30
 
 
