@@ -12,7 +12,12 @@ SELECT variant,
        advantage_gbp,
        breakeven_fee_pct,
        participates,
+       CASE WHEN on_pcn THEN 'pcn' ELSE 'federation' END AS route,
+       CASE WHEN on_pcn THEN pcn END AS pcn,
+       vat_gbp,
        fee_pct,
+       fee_per_unit_gbp,
+       vat_rate_pct,
        eligible,
        left_round
 FROM final_lines
