@@ -36,9 +36,7 @@ def close(a, b) -> bool:
 @given(st.data())
 def test_engine_follows_model_md(data):
     dataset = data.draw(delivery_federations())
-    scenario = data.draw(
-        delivery_scenarios(list(dataset.services["service"]), list(dataset.practices["practice_code"]))
-    )
+    scenario = data.draw(delivery_scenarios(list(dataset.services["service"]), list(dataset.practices["practice_code"])))
     expected = reference(dataset, scenario)
     model = Model(dataset)
     try:
@@ -55,7 +53,9 @@ def test_engine_follows_model_md(data):
         assert row["inhouse_margin_gbp"] == pytest.approx(line.margin, abs=1e-6)
         for column, attribute in ROW_FIGURES.items():
             value = row[column]
-            assert close(None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value), getattr(line, attribute)), (key, column)
+            assert close(
+                None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value), getattr(line, attribute)
+            ), (key, column)
     practices = results.practices.set_index("practice_code")
     for code, figures in expected["practices"].items():
         for column, value in figures.items():
