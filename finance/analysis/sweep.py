@@ -2,11 +2,16 @@
 
 Answers the meeting's question "what fee keeps practices in and still pays our overheads?": the
 scenario is applied in SQL (Model.lines), then rational participation is worked out at each fee
-on a grid. Raising the fee only ever makes practices leave (the fee lowers every advantage, and a
-departure raises the others' share of the fixed cost), so the practices that stay at one fee are
-the starting point for the next: each fee takes a round or two instead of a full cascade. That
-keeps the sweep live at England scale (41 fees x 162,500 pairs in about 0.1 s); a test checks it
-against the SQL model (Model.summaries) fee by fee.
+on a grid, pool by pool (a service's federation users; on the PCN route each PCN's users, whose
+PCN fee the sweep does not move). Raising the fee only ever makes practices leave (the fee lowers
+every advantage, and a departure raises the others' share of the fixed cost), so the practices
+that stay at one fee are the starting point for the next: each fee takes a round or two instead
+of a full cascade. That keeps the sweep live at England scale (41 fees x 162,500 pairs in about
+0.3 s); the engine's own many-scenario pass (Model.summaries) takes about 70 s for the same 41
+fees (bench figures, issue 11), so this second implementation of the cascade earns its keep. A
+test checks it against Model.summaries fee by fee, with routes, VAT, per-unit fees and
+subscriptions. Under membership choice services are no longer independent (a practice leaves the
+federation on its whole result), so the sweep hands that case to the engine (exact, slow).
 """
 
 from __future__ import annotations
@@ -44,43 +49,77 @@ class FeeSweep:
 
 
 def fee_sweep(model: Model, scenario: Scenario, fees: Sequence[float] = DEFAULT_FEES) -> FeeSweep:
-    """Run ``scenario`` at each fee under rational participation (its tolerance and exclusions kept;
-    per-service fees set aside: the sweep asks what one fee for every service does)."""
+    """Run ``scenario`` at each fee under rational participation (its tolerance, exclusions, routes,
+    per-unit fees, VAT and subscription kept; per-service fees set aside: the sweep asks what one
+    fee for every federation-route service does)."""
     base = scenario.with_changes(management_fee_pct=None, service_fee_pct={}, participation="rational")
-    lines = model.lines(base)
     grid = sorted({float(f) for f in fees})
-    practice = lines["practice_id"].to_numpy()
-    totals = _Totals(len(grid), int(practice.max()) + 1 if len(practice) else 0)
-    slack = base.opt_out_tolerance_gbp + LEAVING_SLACK_GBP
-    columns = {
-        name: lines[name].to_numpy(float)
-        for name in ("units", "income_gbp", "federation_fixed_cost", "inhouse_cost_gbp", "federation_cost_per_unit")
-    }
-    eligible = lines["eligible"].to_numpy(bool)
-    # Services are independent (MODEL.md), so each is swept on its own rows (lines come grouped by service).
-    service = lines["service_id"].to_numpy()
-    starts = list(np.flatnonzero(np.r_[True, service[1:] != service[:-1]])) if len(service) else []
-    for start, end in zip(starts, [*starts[1:], len(service)], strict=False):
-        rows = slice(start, end)
-        _sweep_service({k: v[rows] for k, v in columns.items()}, eligible[rows], practice[rows], grid, slack, totals)
-    overheads = lines.attrs["overheads_gbp"]
-    by_fee = {
-        fee: {
-            "fee_income_gbp": float(totals.fee_income[k]),
-            "overheads_gbp": overheads,
-            "surplus_gbp": float(totals.fee_income[k]) - overheads,
-            "practices_participating": int((totals.services_used[k] > 0).sum()),
-            "participations": int(totals.services_used[k].sum()),
-            "practices_better_off": int((totals.gained[k] > 0.005).sum()),
-        }
-        for k, fee in enumerate(grid)
-    }
+    by_fee = _engine_points(model, base, grid) if base.membership == "rational" else _numpy_points(model, base, grid)
     points = pd.DataFrame([{"fee_pct": float(f), **by_fee[float(f)]} for f in fees])
     return FeeSweep(points, practices_total=len(model.dataset.practices))
 
 
+def _engine_points(model: Model, base: Scenario, grid: list[float]) -> dict[float, dict[str, float | int]]:
+    """Membership choice ties every service to the others through each practice's whole result, so
+    services cannot be swept one by one: the engine runs every fee (exact, and much slower)."""
+    summary = model.summaries([base.with_changes(management_fee_pct=fee) for fee in grid])
+    money = ("fee_income_gbp", "overheads_gbp", "surplus_gbp")
+    counts = ("practices_participating", "participations", "practices_better_off")
+    return {
+        fee: {**{c: float(summary.iloc[k][c]) for c in money}, **{c: int(summary.iloc[k][c]) for c in counts}} for k, fee in enumerate(grid)
+    }
+
+
+def _numpy_points(model: Model, base: Scenario, grid: list[float]) -> dict[float, dict[str, float | int]]:
+    lines = model.lines(base)
+    subscription = np.asarray(lines.attrs["subscription_gbp"], dtype=float)
+    overheads = lines.attrs["overheads_gbp"]
+    totals = _Totals(len(grid), len(subscription))
+    slack = base.opt_out_tolerance_gbp + LEAVING_SLACK_GBP
+    lines = lines[lines["has_pool"].to_numpy(bool)]  # a practice with no PCN on the PCN route delivers in-house
+    columns = {
+        name: lines[name].to_numpy(float)
+        for name in (
+            "units",
+            "income_gbp",
+            "federation_fixed_cost",
+            "inhouse_cost_gbp",
+            "federation_cost_per_unit",
+            "fee_pct",
+            "fee_per_unit_gbp",
+            "vat_rate_pct",
+        )
+    }
+    eligible = lines["eligible"].to_numpy(bool)
+    practice = lines["practice_id"].to_numpy()
+    on_pcn = lines["on_pcn"].to_numpy(bool)
+    # Pools are independent (MODEL.md): each (service, pool) is swept on its own rows; lines come grouped so.
+    pool = lines["service_id"].to_numpy().astype(np.int64) * 1_000_000 + lines["pool_id"].to_numpy().astype(np.int64)
+    starts = list(np.flatnonzero(np.r_[True, pool[1:] != pool[:-1]])) if len(pool) else []
+    for start, end in zip(starts, [*starts[1:], len(pool)], strict=False):
+        rows = slice(start, end)
+        mine = {k: v[rows] for k, v in columns.items()}
+        if on_pcn[start]:
+            # The PCN keeps its own fee whatever the federation charges: one cascade counts at every fee.
+            _sweep_pool(mine, eligible[rows], practice[rows], [float(mine["fee_pct"][0])], slack, totals, every_fee=True, federation=False)
+        else:
+            _sweep_pool(mine, eligible[rows], practice[rows], grid, slack, totals, every_fee=False, federation=True)
+    subscriptions = float(subscription.sum())
+    return {
+        fee: {
+            "fee_income_gbp": float(totals.fee_income[k]) + subscriptions,
+            "overheads_gbp": overheads,
+            "surplus_gbp": float(totals.fee_income[k]) + subscriptions - overheads,
+            "practices_participating": int((totals.services_used[k] > 0).sum()),
+            "participations": int(totals.services_used[k].sum()),
+            "practices_better_off": int((totals.gained[k] - subscription > 0.005).sum()),
+        }
+        for k, fee in enumerate(grid)
+    }
+
+
 class _Totals:
-    """What the sweep adds up over services, for each fee on the grid."""
+    """What the sweep adds up over pools, for each fee on the grid."""
 
     def __init__(self, fees: int, practices: int):
         self.fee_income = np.zeros(fees)
@@ -88,32 +127,47 @@ class _Totals:
         self.gained = np.zeros((fees, practices))
 
 
-def _sweep_service(
-    rows: dict[str, np.ndarray], eligible: np.ndarray, practice: np.ndarray, grid: list[float], slack: float, totals: _Totals
+def _sweep_pool(
+    rows: dict[str, np.ndarray],
+    eligible: np.ndarray,
+    practice: np.ndarray,
+    grid: list[float],
+    slack: float,
+    totals: _Totals,
+    *,
+    every_fee: bool,
+    federation: bool,
 ) -> None:
-    """Rational participation in one service, fee after rising fee, starting each fee from the
-    practices that stayed at the fee before (see the module docstring)."""
+    """Rational participation in one pool, fee after rising fee, starting each fee from the
+    practices that stayed at the fee before (see the module docstring). ``every_fee``: the pool's
+    one result (a PCN's, at its own fee) counts at every fee of the sweep; ``federation``: its
+    fees are the federation's income."""
     units = rows["units"]
     income = np.maximum(rows["income_gbp"], 0.0)
-    fixed = rows["federation_fixed_cost"]  # the same on every row of a service
-    # advantage = in-house cost - federation delivery cost - fee, the fixed-cost share apart:
-    gap = rows["inhouse_cost_gbp"] - units * rows["federation_cost_per_unit"]
+    fixed = rows["federation_fixed_cost"]  # the same on every row of a pool
+    vat = 1.0 + rows["vat_rate_pct"] / 100.0
+    # advantage = in-house cost - (1 + VAT) x (delivery cost + fee); the fixed-cost share and the
+    # percentage fee apart, what is left does not depend on who stays or on the fee:
+    variable = units * rows["federation_cost_per_unit"] + rows["fee_per_unit_gbp"] * units
     staying = eligible.copy()
     for k, fee_pct in enumerate(grid):
         fee = fee_pct / 100.0 * income
         while True:
-            advantage = gap - fixed * _fixed_cost_share(units, income, staying) - fee
+            advantage = rows["inhouse_cost_gbp"] - vat * (variable + fixed * _fixed_cost_share(units, income, staying) + fee)
             leaving = staying & (advantage < -slack)
             if not leaving.any():
                 break
             staying &= ~leaving
-        totals.fee_income[k] += float(fee[staying].sum())
-        totals.services_used[k, practice[staying]] += 1
-        totals.gained[k, practice[staying]] += advantage[staying]
+        targets = range(len(totals.fee_income)) if every_fee else [k]
+        for target in targets:
+            if federation:
+                totals.fee_income[target] += float((fee + rows["fee_per_unit_gbp"] * units)[staying].sum())
+            totals.services_used[target, practice[staying]] += 1
+            totals.gained[target, practice[staying]] += advantage[staying]
 
 
 def _fixed_cost_share(units: np.ndarray, income: np.ndarray, staying: np.ndarray) -> np.ndarray:
-    """Each participant's share of the service's fixed cost: by units, else income, else equally."""
+    """Each participant's share of the pool's fixed cost: by units, else income, else equally."""
     pool_units = float(units[staying].sum())
     if pool_units > 0:
         return units / pool_units
