@@ -11,7 +11,8 @@ from finance.ingest.read import Upload
 from finance.nhs.payments import import_payments, list_areas, upload_set_files
 from ui import state
 
-CATALOGUE = "services.xlsx"
+# The sample's catalogue: services and the staff time its unit costs come from (issue 11).
+CATALOGUE = ("services.xlsx", "service_staffing.csv", "staff_rates.csv")
 
 
 def show() -> None:
@@ -55,7 +56,7 @@ def _import(name: str, content: bytes, codes: list[str], keep_pcn: bool) -> None
         with st.spinner("Importing and checking…"):
             imported = import_payments(content, codes, filename=name, apportion_pcn=not keep_pcn)
             uploads = tuple(Upload(n, b) for n, b in upload_set_files(imported).items())
-            catalogue = tuple(u for u in state.sample_uploads() if u.name == CATALOGUE)
+            catalogue = tuple(u for u in state.sample_uploads() if u.name in CATALOGUE)
             result = state.validate(uploads + catalogue)
     except FinanceError as exc:
         st.error(str(exc), icon=":material/error:")

@@ -148,7 +148,7 @@ def _read_workbook(name: str, content: bytes) -> tuple[list[RawSheet], list[Prob
     return sheets, problems
 
 
-_TABLE_LIST = "practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs"
+_TABLE_LIST = "practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs, service_staffing, staff_rates"
 
 
 def _ignored_reason(sheet: str | None, only_sheet: bool, file: str) -> str:

@@ -237,7 +237,7 @@ SERVICES = Table(
             minimum=0,
             synonyms=("In-house cost per unit", "Inhouse unit cost", "Practice cost per unit", "In house cost per unit"),
             help="The practice's own cost of one unit (staff time with on-costs, consumables); blank when service_staffing gives the practice's staff time",
-            example=(6.00, 38.50, 4.20),
+            example=("", 38.50, 4.20),
             required_unless="service_staffing has rows for the service delivered_by practice",
         ),
         Column(
@@ -254,7 +254,7 @@ SERVICES = Table(
             minimum=0,
             synonyms=("Federation cost per unit", "Fed cost per unit", "Federation unit cost", "Hub cost per unit"),
             help="The federation's cost of one unit at scale; blank when service_staffing gives the federation's staff time",
-            example=(4.50, 33.00, 3.60),
+            example=("", 33.00, 3.60),
             required_unless="service_staffing has rows for the service delivered_by federation",
         ),
         Column(
@@ -297,8 +297,8 @@ SERVICES = Table(
             "money",
             minimum=0,
             synonyms=("PCN cost per unit", "PCN unit cost", "Network cost per unit"),
-            help="The PCN's cost of one unit if the PCN delivers the service (needed for the PCN route)",
-            example=("", 35.00, ""),
+            help="The PCN's cost of one unit if the PCN delivers the service (needed for the PCN route); blank when service_staffing gives the PCN's staff time",
+            example=("", "", ""),
         ),
         Column(
             "pcn_fixed_cost",
@@ -401,21 +401,28 @@ SERVICE_STAFFING = Table(
     "service_staffing",
     "Service staffing",
     (
-        Column("service", "service", required=True, synonyms=("Service name",), help="A service in services", example=("Phlebotomy",) * 3),
+        Column(
+            "service",
+            "service",
+            required=True,
+            synonyms=("Service name",),
+            help="A service in services",
+            example=("Phlebotomy", "Phlebotomy", "Enhanced Access"),
+        ),
         Column(
             "delivered_by",
             "text",
             required=True,
             synonyms=("Deliverer", "Delivered by", "Who delivers", "Provider"),
             help="practice, federation or pcn: whose staff time the row is",
-            example=("practice", "federation", "federation"),
+            example=("practice", "federation", "pcn"),
         ),
         Column(
             "role",
             "text",
             synonyms=("Staff role", "Staff", "Job", "Job role", "Staff group"),
             help="A role in staff_rates or the shipped default rates (e.g. HCA, Practice nurse); blank for a row of other costs only",
-            example=("HCA", "HCA", ""),
+            example=("HCA", "HCA", "Salaried GP"),
         ),
         Column(
             "minutes_per_unit",
@@ -423,7 +430,7 @@ SERVICE_STAFFING = Table(
             minimum=0,
             synonyms=("Minutes", "Minutes per unit", "Mins per unit", "Time per unit", "Minutes each"),
             help="Minutes of that role for one unit (required with a role)",
-            example=(10, 8, ""),
+            example=(15, 10, 15),
         ),
         Column(
             "other_cost_per_unit_gbp",
@@ -431,7 +438,7 @@ SERVICE_STAFFING = Table(
             minimum=0,
             synonyms=("Other cost per unit", "Consumables", "Consumables per unit", "Other costs"),
             help="Consumables, travel, rooms for one unit (blank = 0)",
-            example=(0.60, 0.60, 0.40),
+            example=(0.60, 0.60, ""),
         ),
     ),
     aliases=("staffing", "staff time", "service staff time"),

@@ -341,9 +341,12 @@ def run_model(dataset: Dataset, scenario: Scenario | None = None) -> Results:
 def _results(
     scenario: Scenario, variant: int, rows: pd.DataFrame, practices: pd.DataFrame, services: pd.DataFrame, federation: pd.DataFrame
 ) -> Results:
-    mine_rows = rows[rows["variant"] == variant].drop(columns="variant").reset_index(drop=True)
-    mine_practices = practices[practices["variant"] == variant].drop(columns="variant").reset_index(drop=True)
-    mine_services = services[services["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty or frame["variant"].iloc[0] == frame["variant"].iloc[-1]:  # one variant (a single run): no copy through a mask
+            return frame.drop(columns="variant")
+        return frame[frame["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+
+    mine_rows, mine_practices, mine_services = mine(rows), mine(practices), mine(services)
     headline = federation[federation["variant"] == variant].iloc[0]
     surplus = float(headline["surplus_gbp"])
     summary = FederationResult(

@@ -204,7 +204,9 @@ def test_nhs_payments_import_loads_the_chosen_area():
     assert len(at.success) == 1
     assert metrics(at)["Practices"] == "4"
     imported = import_payments(source.read_bytes(), ["U16446"], filename=source.name, apportion_pcn=True)
-    uploads = [Upload(n, b) for n, b in upload_set_files(imported).items()] + [Upload.from_path(SAMPLE_DATA / "services.xlsx")]
+    uploads = [Upload(n, b) for n, b in upload_set_files(imported).items()] + [
+        Upload.from_path(SAMPLE_DATA / name) for name in ("services.xlsx", "service_staffing.csv", "staff_rates.csv")
+    ]
     result = load_uploads(uploads)
     model = Model(result.dataset)
     try:

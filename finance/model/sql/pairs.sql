@@ -48,3 +48,6 @@ SELECT row_number() OVER (ORDER BY candidates.practice_code, service) AS pair_id
 FROM candidates
 JOIN practice_ids AS i ON i.practice_code = candidates.practice_code
 WHERE has_income OR base_units > 0;
+
+-- The PCNs by number (result_rows names the PCN of a line on the PCN route).
+CREATE OR REPLACE TABLE pcn_names AS SELECT DISTINCT pcn_id, pcn FROM pairs WHERE pcn_id IS NOT NULL;

@@ -33,6 +33,8 @@ from finance.nhs.payments import (
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "sample_data" / "source" / "nhs-payments-2022-23-07H.csv"
 CATALOGUE = ROOT / "sample_data" / "services.xlsx"
+# The catalogue's unit costs come from staff time (issue 11): the two staffing files go with it.
+STAFFING = [ROOT / "sample_data" / "service_staffing.csv", ROOT / "sample_data" / "staff_rates.csv"]
 REGISTERED = "Number of Registered Patients (Last Known Figure)"
 WEIGHTED = "Number of Weighted Patients (Last Known Figure)"
 PCN_COLUMNS = [
@@ -401,7 +403,7 @@ def test_the_command_line_writes_the_set_and_prints_a_summary(tmp_path, capsys):
 def test_an_imported_area_with_the_sample_catalogue_is_a_valid_set(tmp_path):
     result = import_payments(SOURCE, ["Harlow North PCN", "F81004"])
     paths = write_upload_set(result, tmp_path)
-    loaded = load_files([*paths, CATALOGUE])
+    loaded = load_files([*paths, CATALOGUE, *STAFFING])
     assert [str(p) for p in loaded.problems if p.is_error] == []
     assert loaded.dataset is not None
 
