@@ -6,7 +6,7 @@ import streamlit as st
 from finance.format import gbp
 from finance.ingest.read import Upload
 from finance.ingest.template import template_workbook
-from ui import payments_import, state, upload_report
+from ui import cost_builder, payments_import, state, upload_report
 from ui.components import intro, money_table
 
 intro(
@@ -71,6 +71,7 @@ if "upload_report" in st.session_state:
     upload_report.show(result, previous)
 
 payments_import.show()
+cost_builder.show()
 
 st.subheader("What is loaded now")
 summary = data.dataset.summary()

@@ -132,3 +132,22 @@ def costed_services(services: pd.DataFrame, staffing: pd.DataFrame | None, staff
             replaced = out["service"].map(mine)
             out[column] = replaced.where(replaced.notna(), out[column]).astype(float)
     return out
+
+
+STAFFING_COLUMNS = ("service", "delivered_by", "role", "minutes_per_unit", "other_cost_per_unit_gbp")
+
+
+def replace_staffing(staffing: pd.DataFrame | None, service: str, deliverer: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The service_staffing table with one (service, deliverer)'s rows replaced by ``rows`` (role,
+    minutes_per_unit, other_cost_per_unit_gbp; blank rows dropped): what the app's cost builder writes."""
+    kept = (
+        staffing[~((staffing["service"] == service) & (staffing["delivered_by"].map(lambda d: str(d).strip().lower()) == deliverer))]
+        if staffing is not None and len(staffing)
+        else pd.DataFrame(columns=list(STAFFING_COLUMNS))
+    )
+    new = rows.reindex(columns=["role", "minutes_per_unit", "other_cost_per_unit_gbp"]).copy()
+    new["role"] = new["role"].map(lambda r: r.strip() if isinstance(r, str) and r.strip() else None)
+    new = new[new["role"].notna() | pd.to_numeric(new["other_cost_per_unit_gbp"], errors="coerce").fillna(0).gt(0)]
+    new.insert(0, "delivered_by", deliverer)
+    new.insert(0, "service", service)
+    return pd.concat([kept[list(STAFFING_COLUMNS)], new[list(STAFFING_COLUMNS)]], ignore_index=True)
