@@ -71,7 +71,6 @@ if "upload_report" in st.session_state:
     upload_report.show(result, previous)
 
 payments_import.show()
-cost_builder.show()
 
 st.subheader("What is loaded now")
 summary = data.dataset.summary()
@@ -87,3 +86,5 @@ money_table(
     money=["Income a year"],
 )
 st.caption(data.label if not data.is_sample else f"{data.label}. Files: " + ", ".join(summary["files"]))
+
+cost_builder.show()

@@ -113,8 +113,8 @@ class FederationResult:
 class Results:
     """One scenario's answer.
 
-    rows: one per practice and service (ROW_FIELDS, plus fee_pct, fee_per_unit_gbp, vat_rate_pct,
-          eligible, left_round). On the PCN route the federation_* figures are the PCN's; where
+    rows: one per practice and service (ROW_FIELDS, plus fee_pct, eligible, left_round; the
+          services' fee_per_unit_gbp and vat_rate_pct are in Model.services). On the PCN route the federation_* figures are the PCN's; where
           the practice has no PCN they are missing (it delivers in-house).
     practices: one per practice (PRACTICE_FIELDS, plus name, PCN, list size, partners,
                federation_member as uploaded, left_federation_round, services totals).

@@ -73,7 +73,10 @@ def test_renders_on_the_sample(sample_page, sample_dataset):
     assert loaded_files(at) == SAMPLE_NAMES
     assert any(c.value.startswith(SAMPLE_LABEL) for c in at.caption)
     column_like(at.dataframe[0].value, sample_dataset.summary()["income_by_stream_gbp"].values(), approx=True)
-    assert [b.label for b in at.download_button] == ["Download the blank template (.xlsx)"]
+    assert [b.label for b in at.download_button] == [
+        "Download the blank template (.xlsx)",
+        "Download service_staffing.csv",
+    ]  # and the cost builder's
     assert at.file_uploader(key="uploader").accept_multiple_files
     assert not at.error and not at.success
 

@@ -11,8 +11,7 @@ WITH flagged AS (
 ),
 pools AS (
     SELECT variant,
-           service_id,
-           pool_id,
+           pool_key,
            coalesce(sum(units) FILTER (WHERE participates), 0.0)                     AS pool_units,
            coalesce(sum(greatest(income_gbp, 0.0)) FILTER (WHERE participates), 0.0) AS pool_income,
            count(*) FILTER (WHERE participates)                                      AS pool_size
@@ -26,7 +25,7 @@ grouped AS (
            p.pool_income + CASE WHEN f.participates THEN 0.0 ELSE greatest(f.income_gbp, 0.0) END AS group_income,
            p.pool_size   + CASE WHEN f.participates THEN 0 ELSE 1 END                              AS group_size
     FROM flagged AS f
-    JOIN pools AS p ON p.variant = f.variant AND p.service_id = f.service_id AND p.pool_id = f.pool_id
+    JOIN pools AS p ON p.variant = f.variant AND p.pool_key = f.pool_key
 ),
 delivered AS (
     SELECT *,

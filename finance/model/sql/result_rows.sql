@@ -16,8 +16,6 @@ SELECT l.variant,
        CASE WHEN on_pcn THEN n.pcn END AS pcn,
        vat_gbp,
        fee_pct,
-       fee_per_unit_gbp,
-       vat_rate_pct,
        eligible,
        left_round
 FROM final_lines AS l

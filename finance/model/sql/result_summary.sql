@@ -4,9 +4,8 @@
 WITH per_practice AS (
     SELECT l.variant,
            l.practice_code,
-           count(*) FILTER (WHERE l.participates) AS services_used,
-           sum(CASE WHEN l.participates THEN l.federation_return_gbp ELSE l.inhouse_margin_gbp END) - sum(l.inhouse_margin_gbp)
-             AS services_gain_gbp
+           count(*) FILTER (WHERE l.participates)                          AS services_used,
+           coalesce(sum(l.advantage_gbp) FILTER (WHERE l.participates), 0.0) AS services_gain_gbp
     FROM final_lines AS l
     GROUP BY ALL
 ),
