@@ -323,6 +323,11 @@ def run_benchmark(args: argparse.Namespace) -> None:
                 TARGET_ALL_MS,
             ),
             (
+                "all, 5 services on PCNs, subscription, membership choice",
+                Scenario(service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP, membership="rational"),
+                TARGET_RATIONAL_MS,
+            ),
+            (
                 "rational, 5 services on PCNs, subscription, membership choice",
                 Scenario(participation="rational", service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP, membership="rational"),
                 TARGET_RATIONAL_MS,

@@ -93,17 +93,25 @@ def _numpy_points(model: Model, base: Scenario, grid: list[float]) -> dict[float
     eligible = lines["eligible"].to_numpy(bool)
     practice = lines["practice_id"].to_numpy()
     on_pcn = lines["on_pcn"].to_numpy(bool)
-    # Pools are independent (MODEL.md): each (service, pool) is swept on its own rows; lines come grouped so.
-    pool = lines["service_id"].to_numpy().astype(np.int64) * 1_000_000 + lines["pool_id"].to_numpy().astype(np.int64)
-    starts = list(np.flatnonzero(np.r_[True, pool[1:] != pool[:-1]])) if len(pool) else []
-    for start, end in zip(starts, [*starts[1:], len(pool)], strict=False):
-        rows = slice(start, end)
-        mine = {k: v[rows] for k, v in columns.items()}
-        if on_pcn[start]:
-            # The PCN keeps its own fee whatever the federation charges: one cascade counts at every fee.
-            _sweep_pool(mine, eligible[rows], practice[rows], [float(mine["fee_pct"][0])], slack, totals, every_fee=True, federation=False)
-        else:
-            _sweep_pool(mine, eligible[rows], practice[rows], grid, slack, totals, every_fee=False, federation=True)
+    # Pools are independent (MODEL.md). The PCN pools (hundreds at England scale) keep their own
+    # fee whatever the federation charges: their cascades run all at once, once, and count at
+    # every fee. The federation's pools (one a service) are swept fee by fee, each on its own rows.
+    pcn_rows = np.flatnonzero(on_pcn)
+    if len(pcn_rows):
+        _settle_pcn_pools(
+            {k: v[pcn_rows] for k, v in columns.items()},
+            lines["pool_key"].to_numpy()[pcn_rows],
+            eligible[pcn_rows],
+            practice[pcn_rows],
+            slack,
+            totals,
+        )
+    federation_rows = np.flatnonzero(~on_pcn)
+    service = lines["service_id"].to_numpy()[federation_rows]
+    starts = list(np.flatnonzero(np.r_[True, service[1:] != service[:-1]])) if len(service) else []
+    for start, end in zip(starts, [*starts[1:], len(service)], strict=False):
+        rows = federation_rows[start:end]
+        _sweep_pool({k: v[rows] for k, v in columns.items()}, eligible[rows], practice[rows], grid, slack, totals)
     subscriptions = float(subscription.sum())
     return {
         fee: {
@@ -128,20 +136,10 @@ class _Totals:
 
 
 def _sweep_pool(
-    rows: dict[str, np.ndarray],
-    eligible: np.ndarray,
-    practice: np.ndarray,
-    grid: list[float],
-    slack: float,
-    totals: _Totals,
-    *,
-    every_fee: bool,
-    federation: bool,
+    rows: dict[str, np.ndarray], eligible: np.ndarray, practice: np.ndarray, grid: list[float], slack: float, totals: _Totals
 ) -> None:
-    """Rational participation in one pool, fee after rising fee, starting each fee from the
-    practices that stayed at the fee before (see the module docstring). ``every_fee``: the pool's
-    one result (a PCN's, at its own fee) counts at every fee of the sweep; ``federation``: its
-    fees are the federation's income."""
+    """Rational participation in one federation pool, fee after rising fee, starting each fee from
+    the practices that stayed at the fee before (see the module docstring)."""
     units = rows["units"]
     income = np.maximum(rows["income_gbp"], 0.0)
     fixed = rows["federation_fixed_cost"]  # the same on every row of a pool
@@ -158,12 +156,40 @@ def _sweep_pool(
             if not leaving.any():
                 break
             staying &= ~leaving
-        targets = range(len(totals.fee_income)) if every_fee else [k]
-        for target in targets:
-            if federation:
-                totals.fee_income[target] += float((fee + rows["fee_per_unit_gbp"] * units)[staying].sum())
-            totals.services_used[target, practice[staying]] += 1
-            totals.gained[target, practice[staying]] += advantage[staying]
+        totals.fee_income[k] += float((fee + rows["fee_per_unit_gbp"] * units)[staying].sum())
+        totals.services_used[k, practice[staying]] += 1
+        totals.gained[k, practice[staying]] += advantage[staying]
+
+
+def _settle_pcn_pools(
+    rows: dict[str, np.ndarray], pool_key: np.ndarray, eligible: np.ndarray, practice: np.ndarray, slack: float, totals: _Totals
+) -> None:
+    """Rational participation in every PCN pool at once (at the PCN's own fee), rounds until nobody
+    leaves any pool; the result is added at every fee of the sweep (PCN fees are not federation income)."""
+    pool = np.unique(pool_key, return_inverse=True)[1]
+    pools = int(pool.max()) + 1 if len(pool) else 0
+    units = rows["units"]
+    income = np.maximum(rows["income_gbp"], 0.0)
+    vat = 1.0 + rows["vat_rate_pct"] / 100.0
+    charge = units * rows["federation_cost_per_unit"] + rows["fee_pct"] / 100.0 * income  # fee per unit is 0 on the PCN route
+    staying = eligible.copy()
+    while True:
+        pool_units = np.bincount(pool, weights=units * staying, minlength=pools)[pool]
+        pool_income = np.bincount(pool, weights=income * staying, minlength=pools)[pool]
+        pool_size = np.bincount(pool, weights=staying.astype(float), minlength=pools)[pool]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(
+                pool_units > 0, units / pool_units, np.where(pool_income > 0, income / pool_income, 1.0 / np.maximum(pool_size, 1.0))
+            )
+        advantage = rows["inhouse_cost_gbp"] - vat * (charge + rows["federation_fixed_cost"] * share)
+        leaving = staying & (advantage < -slack)
+        if not leaving.any():
+            break
+        staying &= ~leaving
+    used = np.bincount(practice[staying], minlength=totals.services_used.shape[1])
+    gained = np.bincount(practice[staying], weights=advantage[staying], minlength=totals.gained.shape[1])
+    totals.services_used += used
+    totals.gained += gained
 
 
 def _fixed_cost_share(units: np.ndarray, income: np.ndarray, staying: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 -- numeric ids only, so that 162,500 lines come out in milliseconds.
 SELECT service_id,
        pool_id,
+       pool_key,
        has_pool,
        on_pcn,
        practice_id,
