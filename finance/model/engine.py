@@ -260,7 +260,11 @@ class Model:
                     rounds = self._rational_rounds(rounds)
             else:
                 raise RuntimeError("membership choice did not settle")  # cannot happen: each round removes a member
-        self._con.execute("CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * FROM quotes")
+        # Only what the result queries read: the pool arithmetic's columns would cost a fifth of the copy.
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * EXCLUDE (group_units, group_income, group_size, federation_cost_per_unit, "
+            "federation_fixed_cost, pool_id, pool_key, has_pool, fee_per_unit_gbp, vat_rate_pct) FROM quotes"
+        )
         self._con.execute("CREATE OR REPLACE TEMP TABLE final_memberships AS SELECT * FROM memberships")
 
     def _rational_rounds(self, done: int) -> int:
