@@ -26,12 +26,26 @@ Every figure is in **pounds per year**.
   lose more than the **opt-out tolerance** ("the ball park"); because the fixed cost is then shared among fewer practices,
   one departure can start a cascade, which the model follows round by round until nobody else leaves.
 - A practice's **result** = its core income (income with no service attached) + each service's margin (or federation return,
-  where it uses the federation) − its running costs; **per partner** divides by full-time-equivalent partners.
+  where it uses the federation) − its running costs − any federation **subscription**; **per partner** divides by
+  full-time-equivalent partners.
+- **Fees and VAT.** The management fee is a share of the practice's positive service income, plus any **fee per unit**.
+  **VAT** (the services table's vat_rate_pct) is charged on the deliverer's charge (delivery cost + fee); practices cannot
+  reclaim it and it goes to HMRC, so it is neither the federation's income nor its cost.
+- **Who delivers at scale.** Each service goes to the federation, or, on the **PCN route**, to each practice's Primary Care
+  Network for the practices of that PCN (whatever their federation membership), at the PCN's cost and its own fee; PCN fees
+  are never the federation's income. A practice with no PCN keeps a PCN-route service in-house.
+- **Subscription and membership.** Members may pay a yearly subscription per weighted (or registered) patient, which counts
+  as federation fee income. Under *Leave when better off alone* a member whose result with the federation is below its result
+  all in-house (beyond the tolerance) leaves the federation altogether, and the others settle again, round by round.
+- **Costs from staff time.** A cost per unit can be given as the minutes of each role (service_staffing) at an hourly cost
+  (staff_rates, else the tool's 2025/26 rates: pay with employer NI and pension per hour worked, sourced from Agenda for Change
+  2025/26, the BMA and NHS Digital), plus consumables; the Data page has a cost builder.
 
 ### The what-if sidebar
 The sliders change the uploaded figures by a percentage: income by stream, activity, in-house costs, the federation's costs
-and its overheads; one management fee can replace each service's own; practices can be excluded. Nothing you change here
-alters your files.
+and its overheads; one management fee can replace each service's own; practices can be excluded. *Charging model and
+delivery* puts services on the PCN route and sets a fee per unit, a subscription and membership choice. Nothing you change
+here alters your files.
 
 ### Data
 - **Your uploads** stay in your own browser session and are never shown to anyone else. Load them on the **Data** page

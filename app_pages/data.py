@@ -6,7 +6,7 @@ import streamlit as st
 from finance.format import gbp
 from finance.ingest.read import Upload
 from finance.ingest.template import template_workbook
-from ui import data_sets, loaded_files, payments_import, state, upload_report
+from ui import cost_builder, data_sets, loaded_files, payments_import, state, upload_report
 from ui.components import intro, money_table
 
 intro(
@@ -66,3 +66,5 @@ money_table(
 )
 st.caption(data.label if not data.is_sample else f"{data.label}. Files: " + ", ".join(summary["files"]))
 loaded_files.forget_session()
+
+cost_builder.show()

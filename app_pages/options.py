@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.report.charts import practice_difference_by_option, surplus_by_option
-from ui import options, state
+from ui import options, route_options, state
 from ui.components import intro
 
 intro(
@@ -42,3 +42,6 @@ if chosen:
         st.plotly_chart(practice_difference_by_option(comparison), key="practice_difference_by_option")
         st.subheader("Board pack")
         options.board_pack(comparison)
+
+st.subheader("One service three ways")
+route_options.show(scenario)

@@ -69,13 +69,16 @@ services = views.practice_services(results, code).drop(columns=["units", "partic
 services["breakeven_fee_pct"] = services["breakeven_fee_pct"].map(verdict.breakeven_fee_words)
 money_table(
     services,
-    money=["income_gbp", "inhouse_margin_gbp", "federation_return_gbp", "advantage_gbp"],
+    money=["income_gbp", "inhouse_margin_gbp", "management_fee_gbp", "vat_gbp", "federation_return_gbp", "advantage_gbp"],
     percent=["fee_pct"],
     rename={
         "service": "Service",
+        "deliverer": "At scale by",
+        "management_fee_gbp": "Fee",
+        "vat_gbp": "VAT",
         "income_gbp": "Income",
         "inhouse_margin_gbp": "In-house margin",
-        "federation_return_gbp": "Federation return",
+        "federation_return_gbp": "Return (kept)",
         "advantage_gbp": "Advantage",
         "breakeven_fee_pct": "Break-even fee",
         "fee_pct": "Fee charged",
@@ -83,7 +86,9 @@ money_table(
     },
 )
 st.caption(
-    "Advantage = federation return − in-house margin. Break-even fee: the highest fee at which this practice is no worse off with the "
+    "At scale by: the federation, or on the PCN route the practice's PCN. Fee: what the deliverer keeps (percentage of income plus any fee "
+    "per unit); VAT: on its charge, which the practice cannot reclaim; Return (kept): what the practice keeps = income − delivery cost − fee − VAT. "
+    "Advantage = return − in-house margin. Break-even fee: the highest fee at which this practice is no worse off with the "
     "federation; above the fee charged, the federation pays the practice more than doing it in-house. 'Any fee': the federation's "
     "delivery saves the practice more than the service's whole income, so it gains even at 100%. 'No fee': the federation's delivery "
     "alone costs more than the practice's own, whatever the fee. '–': no income for the service."

@@ -19,18 +19,21 @@ summary = views.service_summary(results)
 summary["participants"] = summary["participants"].astype(str) + " of " + summary["eligible"].astype(str) + " members"  # members taking part
 money_table(
     summary.drop(columns=["eligible"]),
-    money=["income_gbp", "fee_income_gbp", "participants_advantage_gbp"],
+    money=["income_gbp", "fee_income_gbp", "pcn_fee_income_gbp", "vat_gbp", "participants_advantage_gbp"],
     percent=["fee_pct"],
     counts=["units", "federation_units"],
     unit_costs=["federation_cost_per_unit_gbp"],
     rename={
         "service": "Service",
+        "route": "Run by",
         "participants": "Practices using it",
         "units": "Units, all",
         "federation_units": "Units via federation",
         "income_gbp": "Income",
         "fee_pct": "Fee",
         "fee_income_gbp": "Fee income",
+        "pcn_fee_income_gbp": "PCN fees",
+        "vat_gbp": "VAT",
         "federation_cost_per_unit_gbp": "Fed. cost a unit",
         "participants_advantage_gbp": "Users' advantage",
     },

@@ -19,7 +19,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,6 +31,7 @@ if __package__ in (None, ""):
 
 from bench.generate import DEFAULT_OUT, existing_federation, parameters
 from bench.run_json import measure_json_step, measure_ratio, print_json_step, print_ratio
+from finance.analysis.sweep import DEFAULT_FEES, fee_sweep
 from finance.ingest.dataset import Dataset
 from finance.ingest.isolate import read_in_child
 from finance.ingest.limits import Limits
@@ -45,6 +46,10 @@ TARGET_CSV_S = 3.0
 TARGET_XLSX_S = 10.0
 TARGET_ALL_MS = 200.0
 TARGET_RATIONAL_MS = 1000.0
+# Services the PCN route benchmark puts on PCNs (the ones PCNs commonly run), and its subscription.
+PCN_SERVICES = ("Enhanced Access", "Social prescribing", "Care home ward rounds", "Home visiting", "Flu vaccination")
+VAT_SERVICES = ("Enhanced Access", "Phlebotomy", "Note summarising")
+SUBSCRIPTION_GBP = 1.0
 DATASET_TABLES = (
     "practices",
     "income",
@@ -72,11 +77,13 @@ class LoadFigures:
 
 @dataclass(frozen=True)
 class ModelFigures:
-    participation: str
+    label: str
     median_ms: float
     median_cpu_ms: float
     runs_ms: list[float]
     rounds: int
+    membership_rounds: int
+    members: int
     participants: int
     surplus_gbp: float
 
@@ -194,7 +201,7 @@ def measure_load(label: str, paths: Sequence[Path], repeats: int) -> LoadFigures
     )
 
 
-def measure_model(model: Model, scenario: Scenario, runs: int) -> ModelFigures:
+def measure_model(model: Model, label: str, scenario: Scenario, runs: int) -> ModelFigures:
     times_ms: list[float] = []
     cpu_ms: list[float] = []
     results = model.run(scenario)  # warm-up: DuckDB plans and caches
@@ -204,14 +211,43 @@ def measure_model(model: Model, scenario: Scenario, runs: int) -> ModelFigures:
         cpu_ms.append(cpu * 1000)
     federation = results.federation
     return ModelFigures(
-        participation=scenario.participation,
+        label=label,
         median_ms=statistics.median(times_ms),
         median_cpu_ms=statistics.median(cpu_ms),
         runs_ms=times_ms,
         rounds=federation.rounds,
+        membership_rounds=federation.membership_rounds,
+        members=federation.members,
         participants=sum(federation.participants.values()),
         surplus_gbp=federation.surplus_gbp,
     )
+
+
+def with_delivery_economics(dataset: Dataset) -> Dataset:
+    """The generated catalogue with PCN costs on every service (5% dearer a unit than the
+    federation, a fixed cost of a 250th of the federation's: a PCN runs for ~5 practices, the
+    federation for England) and 20% VAT on three services, so the new pools and VAT are exercised."""
+    services = dataset.services.copy()
+    services["pcn_cost_per_unit"] = services["federation_cost_per_unit"] * 1.05
+    services["pcn_fixed_cost"] = services["federation_fixed_cost"] / 250
+    services["pcn_fee_pct"] = 2.0
+    services["vat_rate_pct"] = services["service"].isin(VAT_SERVICES) * 20.0
+    return replace(dataset, services=services)
+
+
+def measure_sweeps(model: Model, scenario: Scenario, engine_too: bool) -> None:
+    """The fee sweep (41 fees, rational, numpy cascade) and, with --sweep-engine, the same 41 fees
+    through the engine's many-scenario pass (Model.summaries): why the numpy cascade stays."""
+    fee_sweep(model, scenario)  # warm-up
+    wall, cpu, _ = timed(lambda: fee_sweep(model, scenario))
+    print(f"fee sweep, 41 fees (numpy cascade, PCN pools, subscription): {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)")
+    membership = scenario.with_changes(membership="rational")
+    wall, cpu, _ = timed(lambda: fee_sweep(model, membership, DEFAULT_FEES[::10]))
+    print(f"fee sweep under membership choice, 5 fees (the engine: Model.summaries): {wall:.1f} s ({cpu:.1f} s CPU)")
+    if engine_too:
+        scenarios = [scenario.with_changes(management_fee_pct=f, participation="rational") for f in DEFAULT_FEES]
+        wall, cpu, _ = timed(lambda: model.summaries(scenarios))
+        print(f"the same 41 fees through Model.summaries: {wall:.1f} s ({cpu:.1f} s CPU)")
 
 
 def pounds(amount: float) -> str:
@@ -241,13 +277,13 @@ def print_load(figures: LoadFigures, target_s: float) -> None:
 def print_model(figures: ModelFigures, target_ms: float) -> None:
     runs = ", ".join(f"{ms:.0f}" for ms in figures.runs_ms)
     print(
-        f"model run '{figures.participation}': median {figures.median_ms:.0f} ms ({figures.median_cpu_ms:.0f} ms CPU) "
+        f"model run '{figures.label}': median {figures.median_ms:.0f} ms ({figures.median_cpu_ms:.0f} ms CPU) "
         f"(runs {runs})   target < {target_ms:.0f} ms: "
         f"{verdict(figures.median_ms, target_ms)}"
     )
     print(
-        f"    rounds {figures.rounds}; practice-service pairs with the federation "
-        f"{figures.participants:,}; federation surplus {pounds(figures.surplus_gbp)}"
+        f"    rounds {figures.rounds}, membership rounds {figures.membership_rounds}, members {figures.members:,}; "
+        f"practice-service pairs at scale {figures.participants:,}; federation surplus {pounds(figures.surplus_gbp)}"
     )
 
 
@@ -280,19 +316,34 @@ def run_benchmark(args: argparse.Namespace) -> None:
     if dataset is None:
         print("no dataset loaded (the generated data has errors): model not run")
         return
+    dataset = with_delivery_economics(dataset)
     seconds, _, model = timed(lambda: Model(dataset))
     print(f"Model(dataset) (tables into DuckDB): {seconds * 1000:.0f} ms")
     print_json_step(measure_json_step(model.run(Scenario())))
     print_ratio(measure_ratio(files["csv"], args.repeats))
+    pcn = dict.fromkeys(PCN_SERVICES, "pcn")
     try:
-        for scenario, target in (
-            (Scenario(), TARGET_ALL_MS),
+        for label, scenario, target in (
+            ("all", Scenario(), TARGET_ALL_MS),
+            ("rational", Scenario(participation="rational", opt_out_tolerance_gbp=0.0), TARGET_RATIONAL_MS),
             (
-                Scenario(participation="rational", opt_out_tolerance_gbp=0.0),
+                "all, 5 services on PCNs, subscription",
+                Scenario(service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP),
+                TARGET_ALL_MS,
+            ),
+            (
+                "all, 5 services on PCNs, subscription, membership choice",
+                Scenario(service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP, membership="rational"),
+                TARGET_RATIONAL_MS,
+            ),
+            (
+                "rational, 5 services on PCNs, subscription, membership choice",
+                Scenario(participation="rational", service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP, membership="rational"),
                 TARGET_RATIONAL_MS,
             ),
         ):
-            print_model(measure_model(model, scenario, args.runs), target)
+            print_model(measure_model(model, label, scenario, args.runs), target)
+        measure_sweeps(model, Scenario(service_route=pcn, subscription_gbp_per_patient=SUBSCRIPTION_GBP), args.sweep_engine)
     finally:
         model.close()
     print(f"peak RSS at the end {rss_mb():,.0f} MB; {machine_load()}")
@@ -311,6 +362,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="rewrite the files")
     parser.add_argument("--repeats", type=int, default=3, help="loads per format")
     parser.add_argument("--runs", type=int, default=5, help="timed model runs")
+    parser.add_argument("--sweep-engine", action="store_true", help="also run the 41 fees of the sweep through the engine (~1 min)")
     parser.add_argument(
         "--tracemalloc",
         action="store_true",

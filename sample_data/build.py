@@ -118,6 +118,76 @@ SERVICES = [
             inhouse=minutes("band 3", 20) + 1.50, inhouse_fixed=600,
             federation=minutes("band 3", 20) + 1.80, federation_fixed=15_000, fee_pct=8, tariff=12.00),
 ]  # fmt: skip
+# -- staff time (services.xlsx's sheets service_staffing and staff_rates; issue 11) ---------------------------------
+# The same minutes and consumables as SERVICES above, as the rows a practice manager would type:
+# the model works each unit cost out from them (MODEL.md, "Costs from staff time"), so the cost
+# cells of services.xlsx are left blank. Its staff_rates sheet gives the roles at the 2022/23 rates above
+# (pence), replacing the shipped 2025/26 defaults of the same roles; write_staffing checks that
+# every staffed cost matches SERVICES to the penny.
+SAMPLE_ROLES = {
+    "Receptionist": "band 2",
+    "HCA": "band 3",
+    "Administrator": "band 3",
+    "Practice nurse": "band 5",
+    "Specialist nurse": "band 6",
+    "ANP": "band 7",
+    "Paramedic": "band 7",
+    "Salaried GP": "salaried GP",
+}
+STAFFING = [
+    # service, delivered_by, role, minutes, other cost per unit
+    ("Enhanced Access", "practice", "GP locum", 7.5, None), ("Enhanced Access", "practice", "ANP", 7.5, None),
+    ("Enhanced Access", "practice", "Receptionist", 15, None),
+    ("Enhanced Access", "federation", "GP locum", 7.5, None), ("Enhanced Access", "federation", "ANP", 7.5, None),
+    ("Enhanced Access", "federation", "Receptionist", 14, None),
+    ("Enhanced Access", "pcn", "GP locum", 7.5, None), ("Enhanced Access", "pcn", "ANP", 7.5, None),
+    ("Enhanced Access", "pcn", "Receptionist", 14, None),
+    ("Flu vaccination", "practice", "HCA", 4, 0.50), ("Flu vaccination", "federation", "HCA", 4, 0.40),
+    ("Childhood immunisations", "practice", "Practice nurse", 10, 0.60), ("Childhood immunisations", "federation", "Practice nurse", 10, 0.60),
+    ("Learning disability health checks", "practice", "Practice nurse", 45, 3.00),
+    ("Learning disability health checks", "practice", "Salaried GP", 15, None),
+    ("Learning disability health checks", "federation", "Specialist nurse", 60, 3.00),
+    ("Learning disability health checks", "federation", "Salaried GP", 10, None),
+    ("Care home rounds", "practice", "ANP", 52 * 3, None), ("Care home rounds", "federation", "ANP", 52 * 2.6, None),
+    ("Care home rounds", "pcn", "ANP", 52 * 2.8, None),
+    ("Minor surgery", "practice", "Salaried GP", 30, 15.00), ("Minor surgery", "practice", "HCA", 30, None),
+    ("Minor surgery", "federation", "Salaried GP", 27, 12.00), ("Minor surgery", "federation", "HCA", 27, None),
+    ("Phlebotomy", "practice", "HCA", 10, 1.50), ("Phlebotomy", "federation", "HCA", 9, 1.20),
+    ("Home visiting", "practice", "Salaried GP", 45, 6.00), ("Home visiting", "federation", "Paramedic", 65, 8.00),
+    ("Home visiting", "pcn", "Paramedic", 55, 6.00),
+    ("Document management", "practice", "Administrator", 3, None), ("Document management", "federation", "Administrator", 2.8, None),
+    ("Spirometry", "practice", "Specialist nurse", 45, 5.00), ("Spirometry", "federation", "Specialist nurse", 45, 4.00),
+    ("ECG", "practice", "HCA", 20, 1.50), ("ECG", "federation", "HCA", 20, 1.80),
+]  # fmt: skip
+# A supply of administrative staff by the federation's company is standard-rated (DOMAIN.md section 7);
+# clinical care by registered professionals is exempt.
+VAT_PCT = {"Document management": 20.0}
+# The PCN route (services PCNs commonly run): a PCN's yearly fixed cost; PCN fee 0 (core PCN
+# funding pays its management). Reasoning in README.md.
+PCN_FIXED_COST = {"Enhanced Access": 12_500, "Care home rounds": 3_000, "Home visiting": 7_500}
+
+
+def staff_rates() -> pd.DataFrame:
+    rows = [(role, round(per_hour(band), 2), f"AfC {band} 2024/25 taken back to 2022/23, +28% on-costs, 1,650 h a year")
+            for role, band in SAMPLE_ROLES.items() if band != "salaried GP"]  # fmt: skip
+    rows.append(("Salaried GP", round(per_hour("salaried GP"), 2), "DDRB 2023/24 range midpoint less 6%, +28% on-costs, 1,650 h a year"))
+    rows.append(("GP locum", round(SESSIONAL_GP_PER_HOUR, 2), "£727 locum day (Pulse, about 2022-23) over 8 hours, no on-costs"))
+    return pd.DataFrame(rows, columns=["role", "hourly_cost_gbp", "source"])
+
+
+def staffing() -> pd.DataFrame:
+    """The service_staffing rows; each staffed cost must match SERVICES to the penny."""
+    rates = staff_rates().set_index("role")["hourly_cost_gbp"]
+    rows = pd.DataFrame(STAFFING, columns=["service", "delivered_by", "role", "minutes_per_unit", "other_cost_per_unit_gbp"])
+    cost = rows["minutes_per_unit"] / 60 * rows["role"].map(rates) + rows["other_cost_per_unit_gbp"].fillna(0)
+    by = cost.groupby([rows["service"], rows["delivered_by"]]).sum()
+    for row in SERVICES:
+        for deliverer, column in (("practice", "inhouse_cost_per_unit"), ("federation", "federation_cost_per_unit")):
+            if (row["service"], deliverer) in by.index:  # Covid vaccination keeps its costs in services
+                assert abs(by[(row["service"], deliverer)] - row[column]) < 0.01, (row["service"], deliverer)
+    return rows
+
+
 EA_RATE_PER_PATIENT = 7.578  # PCN Enhanced Access, 2023/24 rate (the 2022/23 rate was not found)
 
 
@@ -261,15 +331,35 @@ def practice_costs(practices: pd.DataFrame, result) -> pd.DataFrame:
 
 
 def write_services(path: Path) -> None:
-    """services.xlsx, sheet 'services', the DATA.md columns (tariffs stay in this script)."""
+    """services.xlsx: sheet 'services', the DATA.md columns (tariffs stay in this script), unit costs
+    blank where the sheet 'service_staffing' gives them, and the sheet 'staff_rates'. One workbook,
+    so the catalogue an NHS import adds to its set carries its staff time with it."""
     columns = ["service", "unit", "units_per_1000_patients", "inhouse_cost_per_unit", "inhouse_fixed_cost",
-               "federation_cost_per_unit", "federation_fixed_cost", "management_fee_pct"]  # fmt: skip
+               "federation_cost_per_unit", "federation_fixed_cost", "management_fee_pct",
+               "fee_per_unit_gbp", "vat_rate_pct", "pcn_cost_per_unit", "pcn_fixed_cost", "pcn_fee_pct"]  # fmt: skip
+    staffed = {(s, d) for s, d, *_ in STAFFING}
     book = Workbook()
     sheet = book.active
     sheet.title = "services"
     sheet.append(columns)
     for service in SERVICES:
-        sheet.append([round(v, 2) if isinstance(v, float) else v for v in (service[c] for c in columns)])
+        name = service["service"]
+        row = {
+            **service,
+            "inhouse_cost_per_unit": None if (name, "practice") in staffed else service["inhouse_cost_per_unit"],
+            "federation_cost_per_unit": None if (name, "federation") in staffed else service["federation_cost_per_unit"],
+            "fee_per_unit_gbp": 0,
+            "vat_rate_pct": VAT_PCT.get(name, 0),
+            "pcn_cost_per_unit": None,  # from the PCN's staff time where the PCN route is costed
+            "pcn_fixed_cost": PCN_FIXED_COST.get(name),
+            "pcn_fee_pct": 0 if name in PCN_FIXED_COST else None,
+        }
+        sheet.append([round(v, 2) if isinstance(v, float) else v for v in (row[c] for c in columns)])
+    for title, frame in (("service_staffing", staffing()), ("staff_rates", staff_rates())):
+        extra = book.create_sheet(title)
+        extra.append(list(frame.columns))
+        for values in frame.itertuples(index=False):
+            extra.append([None if isinstance(v, float) and v != v else v for v in values])
     book.save(path)
 
 

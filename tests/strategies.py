@@ -71,3 +71,38 @@ def scenarios(draw, participation: str | None = None) -> Scenario:
         participation=participation or draw(st.sampled_from(["all", "rational"])),
         opt_out_tolerance_gbp=draw(st.sampled_from([0.0, 0.0, 100.0, 2_500.0])),
     )
+
+
+@st.composite
+def delivery_federations(draw) -> Dataset:
+    """A federation with the delivery economics of issue 11: PCNs (some practices with none),
+    weighted lists, per-unit fees, VAT and PCN costs on every service."""
+    dataset = draw(federations())
+    practices = dataset.practices.copy()
+    practices["pcn"] = [draw(st.sampled_from(["North PCN", "North PCN", "South PCN", None])) for _ in range(len(practices))]
+    practices["weighted_list_size"] = [float(draw(st.integers(0, 20_000))) for _ in range(len(practices))]
+    catalogue = dataset.services.copy()
+    n = len(catalogue)
+    catalogue["fee_per_unit_gbp"] = [draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])) for _ in range(n)]
+    catalogue["vat_rate_pct"] = [draw(st.sampled_from([0.0, 0.0, 20.0])) for _ in range(n)]
+    catalogue["pcn_cost_per_unit"] = [draw(unit_cost) for _ in range(n)]
+    catalogue["pcn_fixed_cost"] = [draw(money) for _ in range(n)]
+    catalogue["pcn_fee_pct"] = [draw(st.sampled_from([0.0, 0.0, 2.0, 5.0])) for _ in range(n)]
+    return Dataset(practices, dataset.income, catalogue, dataset.activity, dataset.federation_costs, dataset.practice_costs)
+
+
+@st.composite
+def delivery_scenarios(draw, services: list[str], practice_codes: list[str]) -> Scenario:
+    """Any scenario, with routes, per-unit fees, a subscription and membership choice drawn too."""
+    base = draw(scenarios())
+    routes = {s: draw(st.sampled_from(["federation", "pcn"])) for s in services if draw(st.booleans())}
+    unit_fees = {s: draw(st.sampled_from([0.0, 1.0, 3.0])) for s in services if draw(st.booleans())}
+    excluded = tuple(c for c in practice_codes if draw(st.integers(0, 4)) == 0)
+    return base.with_changes(
+        service_route=routes,
+        service_fee_per_unit_gbp=unit_fees,
+        subscription_gbp_per_patient=draw(st.sampled_from([0.0, 0.0, 0.1, 0.5, 2.0])),
+        subscription_basis=draw(st.sampled_from(["weighted", "registered"])),
+        membership=draw(st.sampled_from(["fixed", "rational"])),
+        excluded_practices=list(excluded),
+    )

@@ -12,6 +12,8 @@ import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
+from finance.model.staff_costs import costed_services
+from ui import charging
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)
@@ -47,6 +49,7 @@ def reset() -> None:
         st.session_state[key] = list(value) if isinstance(value, list) else value
     st.session_state.pop(SERVICE_FEES_KEY, None)
     st.session_state.pop("fee_default_set", None)
+    charging.reset()
 
 
 def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
@@ -87,6 +90,7 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
         st.session_state.pop(SERVICE_FEES_KEY, None)
     if scenario.management_fee_pct is not None:
         st.session_state["fee_default_set"] = True
+    notes += charging.apply(scenario)
     return notes
 
 
@@ -145,6 +149,7 @@ def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callab
     if service_fees:
         listed = ", ".join(f"{name} {fee:g}%" for name, fee in service_fees.items())
         sidebar.caption(f"This scenario also sets fees for single services ({listed}); they win over the fee above. Reset clears them.")
+    charging.show(sidebar, dataset, costed_services(dataset.services, dataset.service_staffing, dataset.staff_rates))
     sidebar.button("Reset scenario", on_click=reset, width="stretch")
     scenario = scenario_from_state(st.session_state)
     st.session_state["scenario"] = scenario
@@ -168,4 +173,5 @@ def scenario_from_state(values) -> Scenario:
         opt_out_tolerance_gbp=float(values["opt_out_tolerance"]),
         excluded_practices=tuple(values["excluded_practices"]),
         service_fee_pct=dict(values.get(SERVICE_FEES_KEY) or {}),
+        **charging.scenario_changes(values),
     )

@@ -191,10 +191,10 @@ def fast_table(model: Model, scenario: Scenario, services: list[str], grid: np.n
     )
     lines = model.lines(with_fees(scenario, dict.fromkeys(services, 0.0)))
     pair_services = sorted(low.rows["service"].astype(str).unique())
-    pair_practices = sorted(low.rows["practice_code"].astype(str).unique())
     codes = list(model.dataset.practices["practice_code"])
     where = {c: i for i, c in enumerate(codes)}
-    practice_map = np.array([where[c] for c in pair_practices], dtype=int)
+    # lines number every practice from 0 in practice_code order (practice_ids.sql): map them to ``codes``.
+    practice_map = np.array([where[c] for c in sorted(codes)], dtype=int)
     fee_income = np.zeros((len(services), len(grid)))
     gain = np.zeros((len(services), len(grid), len(codes)))
     rational = scenario.participation == "rational"
@@ -230,13 +230,18 @@ def _fast_service(
     positive = np.maximum(income, 0.0)
     fixed = lines["federation_fixed_cost"].to_numpy(float)
     per_unit = lines["federation_cost_per_unit"].to_numpy(float)
-    gap = lines["inhouse_cost_gbp"].to_numpy(float) - units * per_unit
+    # MODEL.md: advantage = in-house cost - (1 + VAT) x (delivery cost + fee), the fee a percentage of
+    # positive income plus any fee per unit; only the percentage moves with the grid.
+    unit_fee = lines["fee_per_unit_gbp"].to_numpy(float) * units if "fee_per_unit_gbp" in lines else np.zeros(len(units))
+    vat = 1.0 + (lines["vat_rate_pct"].to_numpy(float) / 100.0 if "vat_rate_pct" in lines else 0.0)
+    inhouse = lines["inhouse_cost_gbp"].to_numpy(float)
+    delivery = units * per_unit  # and the fixed cost's share, below
     practice = practice_map[lines["practice_id"].to_numpy()]
     staying = lines["eligible"].to_numpy(bool).copy()
     for k, fee_pct in enumerate(grid):
-        fee = fee_pct / 100.0 * positive
+        fee = fee_pct / 100.0 * positive + unit_fee
         while True:
-            advantage = gap - fixed * _share(units, positive, staying) - fee
+            advantage = inhouse - vat * (delivery + fixed * _share(units, positive, staying) + fee)
             leaving = staying & (advantage < -slack) if rational else np.zeros_like(staying)
             if not leaving.any():
                 break

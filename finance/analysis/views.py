@@ -96,14 +96,22 @@ def advantage_matrix(results: Results, practices: pd.DataFrame | None = None) ->
 
 
 def practice_services(results: Results, practice_code: str) -> pd.DataFrame:
-    """A practice's services: both ways of delivering, the advantage, break-even fee and status."""
+    """A practice's services: both ways of delivering, who delivers at scale (route: "Federation",
+    "PCN: <name>", or "In-house (no PCN)" on the PCN route without one), what the deliverer takes
+    (fee, VAT) and what the practice keeps (return), the advantage, break-even fee and status."""
     rows = results.rows[results.rows["practice_code"] == practice_code].copy()
-    rows["status"] = [_status(r) for r in rows.itertuples()]
+    practice = results.practices.set_index("practice_code").loc[practice_code]
+    left = practice.get("left_federation_round")
+    rows["status"] = [_status(r, left) for r in rows.itertuples()]
+    rows["deliverer"] = [_deliverer(r, practice["pcn"]) for r in rows.itertuples()]
     columns = [
         "service",
+        "deliverer",
         "income_gbp",
         "units",
         "inhouse_margin_gbp",
+        "management_fee_gbp",
+        "vat_gbp",
         "federation_return_gbp",
         "advantage_gbp",
         "breakeven_fee_pct",
@@ -114,10 +122,21 @@ def practice_services(results: Results, practice_code: str) -> pd.DataFrame:
     return rows[columns].sort_values("advantage_gbp", ascending=False).reset_index(drop=True)
 
 
-def _status(row) -> str:
+def _deliverer(row, pcn) -> str:
+    if row.route != "pcn":
+        return "Federation"
+    return f"PCN: {pcn}" if isinstance(pcn, str) else "In-house (no PCN)"
+
+
+def _status(row, left_federation_round=None) -> str:
+    at_scale = "its PCN" if getattr(row, "route", "federation") == "pcn" else "the federation"
     if row.participates:
-        return "Uses the federation"
+        return f"Uses {at_scale}"
+    if getattr(row, "route", "federation") == "pcn" and not row.eligible:
+        return "Keeps it in-house (no PCN)"
     if not row.eligible:
+        if pd.notna(left_federation_round):
+            return f"Keeps it in-house (left the federation in round {int(left_federation_round)})"
         return "Not taking part (not a member, or excluded)"
     if pd.notna(row.left_round):
         return f"Keeps it in-house (left in round {int(row.left_round)})"
@@ -143,16 +162,24 @@ def practice_bridge(results: Results, practice_code: str) -> pd.DataFrame:
 
 
 def practice_result_lines(results: Results, practice_code: str) -> pd.DataFrame:
-    """The practice's result both ways, as parts that add up: core income, services, costs, result."""
+    """The practice's result both ways, as parts that add up: core income, services, the federation
+    subscription, costs, result."""
     p = results.practices.set_index("practice_code").loc[practice_code]
-    inhouse = whole_pounds_adding_up([p["core_income_gbp"], p["services_inhouse_gbp"], -p["practice_costs_gbp"]])
-    federation = whole_pounds_adding_up([p["core_income_gbp"], p["services_with_federation_gbp"], -p["practice_costs_gbp"]])
+    subscription = float(p.get("subscription_gbp", 0.0))
+    inhouse = whole_pounds_adding_up([p["core_income_gbp"], p["services_inhouse_gbp"], 0.0, -p["practice_costs_gbp"]])
+    federation = whole_pounds_adding_up([p["core_income_gbp"], p["services_with_federation_gbp"], -subscription, -p["practice_costs_gbp"]])
     # Core income and costs are the same both ways: show them once, rounded once.
-    federation[0], federation[2] = inhouse[0], inhouse[2]
-    federation[1] = round_half_up(p["result_with_federation_gbp"]) - inhouse[0] - inhouse[2]
+    federation[0], federation[3] = inhouse[0], inhouse[3]
+    federation[1] = round_half_up(p["result_with_federation_gbp"]) - inhouse[0] - federation[2] - inhouse[3]
     return pd.DataFrame(
         {
-            "line": ["Core income (no service attached)", "Services (margin or federation return)", "Practice running costs", "Result"],
+            "line": [
+                "Core income (no service attached)",
+                "Services (margin or federation return)",
+                "Federation subscription",
+                "Practice running costs",
+                "Result",
+            ],
             "all_inhouse_gbp": [*inhouse, sum(inhouse)],
             "with_federation_gbp": [*federation, sum(federation)],
         }
@@ -164,13 +191,13 @@ def service_summary(results: Results) -> pd.DataFrame:
     services = results.services.copy()
     rows = results.rows
     fee = rows.groupby("service")["fee_pct"].first()
-    eligible = rows[rows["eligible"]].groupby("service").size()
     services["fee_pct"] = services["service"].map(fee)
-    services["eligible"] = services["service"].map(eligible).fillna(0).astype(int)
     units = services["federation_units"].replace(0, np.nan)
     services["federation_cost_per_unit_gbp"] = services["federation_delivery_cost_gbp"] / units
+    services["route"] = services["route"].map({"federation": "Federation", "pcn": "PCNs"})
     columns = [
         "service",
+        "route",
         "participants",
         "eligible",
         "units",
@@ -178,6 +205,8 @@ def service_summary(results: Results) -> pd.DataFrame:
         "income_gbp",
         "fee_pct",
         "fee_income_gbp",
+        "pcn_fee_income_gbp",
+        "vat_gbp",
         "federation_cost_per_unit_gbp",
         "participants_advantage_gbp",
     ]
@@ -228,3 +257,57 @@ def breakeven_spread(fees: pd.DataFrame) -> pd.DataFrame:
     spread["practices"] = grouped.size()
     spread["fee_pct"] = fees.groupby("service")["fee_pct"].first()
     return spread.reset_index()
+
+
+ROUTE_OPTIONS = ("The federation runs it", "PCNs run it", "All in-house")
+
+
+def route_options(federation: Results, pcn: Results | None, service: str) -> pd.DataFrame:
+    """One service three ways, side by side: the federation runs it, PCNs run it, every practice
+    in-house. ``federation`` and ``pcn`` are the same scenario with the service on each route (pcn
+    None when the service has no PCN cost). "All in-house" is the federation run with the service
+    taken back in-house by every practice: its fees, VAT and advantages removed (services are
+    independent under fixed membership, so the rest is unchanged).
+
+    Columns: option, practices_using, practices_keep_gbp (what practices keep from the service:
+    return where they use it at scale, else the in-house margin), management_fee_gbp (the
+    federation's fees from it), pcn_fee_gbp, vat_gbp, federation_surplus_gbp, practices_better_off.
+    """
+    rows = []
+    for option, results in ((ROUTE_OPTIONS[0], federation), (ROUTE_OPTIONS[1], pcn)):
+        if results is None:
+            continue
+        mine = results.rows[results.rows["service"] == service]
+        used = mine[mine["participates"]]
+        rows.append(
+            {
+                "option": option,
+                "practices_using": len(used),
+                "practices_keep_gbp": float(
+                    used["federation_return_gbp"].sum() + mine.loc[~mine["participates"], "inhouse_margin_gbp"].sum()
+                ),
+                "management_fee_gbp": float(used.loc[used["route"] == "federation", "management_fee_gbp"].sum()),
+                "pcn_fee_gbp": float(used.loc[used["route"] == "pcn", "management_fee_gbp"].sum()),
+                "vat_gbp": float(used["vat_gbp"].sum()),
+                "federation_surplus_gbp": results.federation.surplus_gbp,
+                "practices_better_off": results.practices_better_off,
+            }
+        )
+    mine = federation.rows[federation.rows["service"] == service]
+    used = mine[mine["participates"]]
+    gained = used.groupby("practice_code")["advantage_gbp"].sum()
+    difference = federation.practices.set_index("practice_code")["difference_gbp"]
+    without = difference - difference.index.map(gained).fillna(0.0).to_numpy()
+    rows.append(
+        {
+            "option": ROUTE_OPTIONS[2],
+            "practices_using": 0,
+            "practices_keep_gbp": float(mine["inhouse_margin_gbp"].sum()),
+            "management_fee_gbp": 0.0,
+            "pcn_fee_gbp": 0.0,
+            "vat_gbp": 0.0,
+            "federation_surplus_gbp": federation.federation.surplus_gbp - float(used["management_fee_gbp"].sum()),
+            "practices_better_off": int((without > 0.005).sum()),
+        }
+    )
+    return pd.DataFrame(rows)

@@ -28,6 +28,10 @@ class Dataset:
     activity: practice_code, service, units
     federation_costs: item, amount_gbp
     practice_costs: practice_code, item, amount_gbp
+    service_staffing: service, delivered_by, role, minutes_per_unit, other_cost_per_unit_gbp (optional)
+    staff_rates: role, hourly_cost_gbp, source (optional: uploaded rates, over the shipped defaults)
+    services also carries fee_per_unit_gbp, vat_rate_pct, pcn_cost_per_unit, pcn_fixed_cost, pcn_fee_pct
+    where uploaded (the model reads them as blank = default when the columns are absent).
     """
 
     practices: pd.DataFrame
@@ -37,6 +41,14 @@ class Dataset:
     federation_costs: pd.DataFrame
     practice_costs: pd.DataFrame
     sources: tuple[SourceFile, ...] = field(default=())
+    service_staffing: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in ("service", "delivered_by", "role", "minutes_per_unit", "other_cost_per_unit_gbp")}
+        )
+    )
+    staff_rates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({c: pd.Series(dtype=object) for c in ("role", "hourly_cost_gbp", "source")})
+    )
 
     @property
     def fingerprint(self) -> str:

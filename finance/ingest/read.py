@@ -182,7 +182,7 @@ def _read_workbook(name: str, content: bytes, limits: Limits, budget) -> ReadFil
     return ReadFile(name, workbook.sheets, workbook.recalculate_on_open)
 
 
-_TABLE_LIST = "practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs"
+_TABLE_LIST = "practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs, service_staffing, staff_rates"
 
 
 def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:

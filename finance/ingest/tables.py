@@ -23,6 +23,9 @@ class Column:
     synonyms: tuple[str, ...] = ()
     help: str = ""
     example: tuple[object, ...] = ()
+    # Required unless another table gives the value (services' unit costs from service_staffing):
+    # the rule is checked in finance/ingest/staffing.py, the template shows this text.
+    required_unless: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,11 +234,11 @@ SERVICES = Table(
         Column(
             "inhouse_cost_per_unit",
             "money",
-            required=True,
             minimum=0,
             synonyms=("In-house cost per unit", "Inhouse unit cost", "Practice cost per unit", "In house cost per unit"),
-            help="The practice's own cost of one unit (staff time with on-costs, consumables)",
-            example=(6.00, 38.50, 4.20),
+            help="The practice's own cost of one unit (staff time with on-costs, consumables); blank when service_staffing gives the practice's staff time",
+            example=("", 38.50, 4.20),
+            required_unless="service_staffing has rows for the service delivered_by practice",
         ),
         Column(
             "inhouse_fixed_cost",
@@ -248,11 +251,11 @@ SERVICES = Table(
         Column(
             "federation_cost_per_unit",
             "money",
-            required=True,
             minimum=0,
             synonyms=("Federation cost per unit", "Fed cost per unit", "Federation unit cost", "Hub cost per unit"),
-            help="The federation's cost of one unit at scale",
-            example=(4.50, 33.00, 3.60),
+            help="The federation's cost of one unit at scale; blank when service_staffing gives the federation's staff time",
+            example=("", 33.00, 3.60),
+            required_unless="service_staffing has rows for the service delivered_by federation",
         ),
         Column(
             "federation_fixed_cost",
@@ -271,6 +274,48 @@ SERVICES = Table(
             synonyms=("Management fee", "Fee", "Fee %", "Management fee %", "Top slice", "Top-slice %", "Fee pct"),
             help="Share of the practice's service income the federation keeps, in percent: type 10 for 10%",
             example=(10, 8, 6),
+        ),
+        Column(
+            "fee_per_unit_gbp",
+            "money",
+            minimum=0,
+            synonyms=("Fee per unit", "Per unit fee", "Unit fee", "Charge per unit", "Management fee per unit"),
+            help="A federation charge per unit delivered, on top of the percentage (blank = 0)",
+            example=(0, 1.50, 0),
+        ),
+        Column(
+            "vat_rate_pct",
+            "percent",
+            minimum=0,
+            maximum=100,
+            synonyms=("VAT", "VAT rate", "VAT %", "VAT rate %"),
+            help="VAT on the at-scale deliverer's charge that practices cannot reclaim, in percent: 20 for a standard-rated supply such as staff (blank = 0, exempt)",
+            example=(0, 20, 0),
+        ),
+        Column(
+            "pcn_cost_per_unit",
+            "money",
+            minimum=0,
+            synonyms=("PCN cost per unit", "PCN unit cost", "Network cost per unit"),
+            help="The PCN's cost of one unit if the PCN delivers the service (needed for the PCN route); blank when service_staffing gives the PCN's staff time",
+            example=("", "", ""),
+        ),
+        Column(
+            "pcn_fixed_cost",
+            "money",
+            minimum=0,
+            synonyms=("PCN fixed cost", "Network fixed cost"),
+            help="A PCN's yearly fixed cost of running the service, shared among its practices that use it (blank = 0)",
+            example=("", 15_000, ""),
+        ),
+        Column(
+            "pcn_fee_pct",
+            "percent",
+            minimum=0,
+            maximum=100,
+            synonyms=("PCN fee", "PCN fee %", "PCN management fee", "PCN top slice"),
+            help="The share of the income the PCN keeps for its management, in percent (blank = 0)",
+            example=("", 2, ""),
         ),
     ),
     required=True,
@@ -350,6 +395,89 @@ PRACTICE_COSTS = Table(
     help="Optional: a practice's running costs that no service carries. Rows for one practice are added up.",
 )
 
+DELIVERERS = ("practice", "federation", "pcn")
+
+SERVICE_STAFFING = Table(
+    "service_staffing",
+    "Service staffing",
+    (
+        Column(
+            "service",
+            "service",
+            required=True,
+            synonyms=("Service name",),
+            help="A service in services",
+            example=("Phlebotomy", "Phlebotomy", "Enhanced Access"),
+        ),
+        Column(
+            "delivered_by",
+            "text",
+            required=True,
+            synonyms=("Deliverer", "Delivered by", "Who delivers", "Provider"),
+            help="practice, federation or pcn: whose staff time the row is",
+            example=("practice", "federation", "pcn"),
+        ),
+        Column(
+            "role",
+            "text",
+            synonyms=("Staff role", "Staff", "Job", "Job role", "Staff group"),
+            help="A role in staff_rates or the shipped default rates (e.g. HCA, Practice nurse); blank for a row of other costs only",
+            example=("HCA", "HCA", "Salaried GP"),
+        ),
+        Column(
+            "minutes_per_unit",
+            "number",
+            minimum=0,
+            synonyms=("Minutes", "Minutes per unit", "Mins per unit", "Time per unit", "Minutes each"),
+            help="Minutes of that role for one unit (required with a role)",
+            example=(15, 10, 15),
+        ),
+        Column(
+            "other_cost_per_unit_gbp",
+            "money",
+            minimum=0,
+            synonyms=("Other cost per unit", "Consumables", "Consumables per unit", "Other costs"),
+            help="Consumables, travel, rooms for one unit (blank = 0)",
+            example=(0.60, 0.60, ""),
+        ),
+    ),
+    aliases=("staffing", "staff time", "service staff time"),
+    help="Optional: who does one unit of a service and for how long. Rows for one service and deliverer are added up and replace that deliverer's cost per unit in services.",
+)
+
+STAFF_RATES = Table(
+    "staff_rates",
+    "Staff rates",
+    (
+        Column(
+            "role",
+            "text",
+            required=True,
+            synonyms=("Staff role", "Staff", "Job", "Job role", "Staff group"),
+            help="The role's name, unique",
+            example=("HCA", "Practice nurse", "Salaried GP"),
+        ),
+        Column(
+            "hourly_cost_gbp",
+            "money",
+            required=True,
+            minimum=0,
+            synonyms=("Hourly cost", "Cost per hour", "Hourly rate", "Rate per hour", "Hourly cost £"),
+            help="Pay with employer NI and pension, per hour worked (more than 0)",
+            example=(20.51, 27.06, 71.50),
+        ),
+        Column(
+            "source",
+            "text",
+            synonyms=("Source", "Basis", "Note", "Derivation"),
+            help="Where the rate comes from (optional)",
+            example=("AfC Band 3 2025/26", "AfC Band 5 2025/26", "BMA salaried range 2025/26"),
+        ),
+    ),
+    aliases=("rates", "hourly rates", "staff costs", "staff rate"),
+    help="Optional: hourly costs by role. A row replaces the shipped default rate of the same role.",
+)
+
 TABLES: tuple[Table, ...] = (
     PRACTICES,
     CONTRACT_INCOME,
@@ -360,10 +488,12 @@ TABLES: tuple[Table, ...] = (
     ACTIVITY,
     FEDERATION_COSTS,
     PRACTICE_COSTS,
+    SERVICE_STAFFING,
+    STAFF_RATES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 # The tables of a loaded Dataset (income sheets are stored together).
-DATASET_TABLES = ("practices", "income", "services", "activity", "federation_costs", "practice_costs")
+DATASET_TABLES = ("practices", "income", "services", "activity", "federation_costs", "practice_costs", "service_staffing", "staff_rates")
 INCOME_TABLES = tuple(t.name for t in TABLES if t.stored_as == "income")
 
 

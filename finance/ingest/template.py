@@ -14,10 +14,32 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from finance.ingest.tables import ACTIVITY, FEDERATION_COSTS, INCOME, PRACTICE_COSTS, PRACTICES, SERVICES, Column, Table
+from finance.ingest.tables import (
+    ACTIVITY,
+    DELIVERERS,
+    FEDERATION_COSTS,
+    INCOME,
+    PRACTICE_COSTS,
+    PRACTICES,
+    SERVICE_STAFFING,
+    SERVICES,
+    STAFF_RATES,
+    Column,
+    Table,
+)
+from finance.model.staff_costs import default_rates
 
 NHS_BLUE = "005EB8"
-TEMPLATE_TABLES: tuple[Table, ...] = (PRACTICES, INCOME, SERVICES, ACTIVITY, FEDERATION_COSTS, PRACTICE_COSTS)
+TEMPLATE_TABLES: tuple[Table, ...] = (
+    PRACTICES,
+    INCOME,
+    SERVICES,
+    ACTIVITY,
+    FEDERATION_COSTS,
+    PRACTICE_COSTS,
+    SERVICE_STAFFING,
+    STAFF_RATES,
+)
 FORMATS = {"money": "#,##0.00;-#,##0.00", "whole": "#,##0", "number": "#,##0.0#", "percent": "0.0#"}
 TEMPLATE_ROWS = 2000  # rows that carry dropdowns and number formats
 
@@ -48,7 +70,7 @@ def _write_table(sheet: Worksheet, table: Table, with_examples: bool) -> None:
         fmt = FORMATS.get(column.kind)
         if fmt:
             sheet.column_dimensions[letter].number_format = fmt
-        validation = _dropdown(column)
+        validation = _dropdown(column, table)
         if validation is not None:
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             sheet.add_data_validation(validation)
@@ -60,8 +82,14 @@ def _write_table(sheet: Worksheet, table: Table, with_examples: bool) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _dropdown(column: Column) -> DataValidation | None:
-    if column.kind == "stream":
+def _dropdown(column: Column, table: Table | None = None) -> DataValidation | None:
+    strict = True
+    if table is SERVICE_STAFFING and column.name == "delivered_by":
+        options = f'"{",".join(DELIVERERS)}"'
+    elif table is SERVICE_STAFFING and column.name == "role":
+        # The roles typed in staff_rates; not strict, because the shipped default roles may be used too.
+        options, strict = f"staff_rates!$A$2:$A${TEMPLATE_ROWS + 1}", False
+    elif column.kind == "stream":
         options = '"contract,pcn_des,federation"'
     elif column.kind == "yesno":
         options = '"yes,no"'
@@ -73,7 +101,7 @@ def _dropdown(column: Column) -> DataValidation | None:
     validation.error = f"Choose {column.name} from the list: {column.help}"
     validation.errorTitle = f"Not a valid {column.name}"
     validation.prompt = column.help
-    validation.showErrorMessage = True
+    validation.showErrorMessage = strict
     validation.showInputMessage = True
     return validation
 
@@ -88,6 +116,9 @@ def _write_instructions(sheet: Worksheet) -> None:
         "Required tables: practices, income and services. activity, federation_costs and practice_costs are optional.",
         "Income may instead be split into sheets or files named contract_income, pcn_des_income and federation_income (no stream column needed).",
         "Management fees are percentages typed as numbers: type 10 for 10% (not 10% or 0.1).",
+        "Costs from staff time: in service_staffing give, per service and deliverer (practice, federation or pcn), the minutes of each role for one unit "
+        "and any consumables; leave that deliverer's cost per unit in services blank. Hourly costs come from staff_rates, else from the tool's "
+        "shipped 2025/26 rates (roles: " + ", ".join(default_rates()["role"]) + ").",
         "Every problem in an upload is listed at once with its sheet and cell; nothing is loaded until all errors are fixed.",
     ]
     for row, line in enumerate(lines, start=3):
@@ -101,7 +132,13 @@ def _write_instructions(sheet: Worksheet) -> None:
         row += 1
         for column in table.columns:
             sheet.cell(row=row, column=1, value=column.name)
-            sheet.cell(row=row, column=2, value="required" if column.required else "optional")
+            sheet.cell(
+                row=row,
+                column=2,
+                value="required"
+                if column.required
+                else (f"required unless {column.required_unless}" if column.required_unless else "optional"),
+            )
             sheet.cell(row=row, column=3, value=column.help)
             row += 1
         row += 1

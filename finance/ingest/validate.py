@@ -27,6 +27,7 @@ from finance.ingest.parse import (
     parse_text,
     parse_yesno,
 )
+from finance.ingest.staffing import staffing_problems
 from finance.ingest.tables import DATASET_TABLES, TABLES_BY_NAME, Column
 from finance.ingest.totals import total_rows
 from finance.problems import Problem, error, warning
@@ -80,9 +81,10 @@ def validate(
             problems += _check_practices_exist(parts, tables[name], known)
     if present["services"]:
         catalogue = tables["services"]["service"].dropna()
-        for name in ("income", "activity"):
+        for name in ("income", "activity", "service_staffing"):
             problems += _check_services_exist(parts, tables[name], catalogue)
     problems += _check_unique(parts, tables["activity"], ("practice_code", "service"), "one row per practice and service")
+    problems += staffing_problems(parts, tables, present)
     problems += _advice(tables, present)
 
     if any(p.is_error for p in problems):
@@ -386,11 +388,19 @@ def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile]) -> 
         "federation_cost_per_unit",
         "federation_fixed_cost",
         "management_fee_pct",
+        "fee_per_unit_gbp",
+        "vat_rate_pct",
+        "pcn_cost_per_unit",
+        "pcn_fixed_cost",
+        "pcn_fee_pct",
     ):
         services[column] = services[column].astype(float)
     services["inhouse_fixed_cost"] = services["inhouse_fixed_cost"].fillna(0.0)
     services["federation_fixed_cost"] = services["federation_fixed_cost"].fillna(0.0)
     for name, column in (
+        ("service_staffing", "minutes_per_unit"),
+        ("service_staffing", "other_cost_per_unit_gbp"),
+        ("staff_rates", "hourly_cost_gbp"),
         ("income", "amount_gbp"),
         ("activity", "units"),
         ("federation_costs", "amount_gbp"),

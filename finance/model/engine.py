@@ -2,9 +2,14 @@
 
 A Model owns one in-memory DuckDB connection holding one user's tables: never share a Model
 between users or sessions. The queries are the named files in finance/model/sql/. Several scenarios can
-run in one pass (``run_many``), which is how fee sweeps and sensitivity stay fast: each is a
-"variant" of the same tables. Rational participation is driven from Python, a round at a time,
-each round one SQL statement.
+run in one pass (``run_many``), which is how sensitivity stays fast: each is a "variant" of the
+same tables. Rational participation is driven from Python, a round at a time, each round one SQL
+statement; membership choice (MODEL.md) is an outer loop around it: members who would do better
+alone leave the federation, then service participation settles again, until no member leaves.
+
+Each service has a route: the federation, or (scenario.service_route) each practice's PCN. A pool
+is a service's federation users, or the users of one PCN; every formula is worked over the pool.
+Costs per unit come from services, or from staff time (finance/model/staff_costs.py).
 
 Worked example (MODEL.md): phlebotomy, practices A (2,000 units, income 20,000), B and C (1,000
 units, 10,000 each), federation overheads 3,000 -> 'all': fee income 4,000, surplus 1,000.
@@ -22,8 +27,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from finance.errors import ScenarioError
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
+from finance.model.staff_costs import costed_services
 
 SQL_FOLDER = Path(__file__).parent / "sql"
 MAX_ROUNDS = 1000
@@ -44,6 +51,9 @@ ROW_FIELDS = (
     "advantage_gbp",
     "breakeven_fee_pct",
     "participates",
+    "route",
+    "pcn",
+    "vat_gbp",
 )
 PRACTICE_FIELDS = (
     "practice_code",
@@ -54,6 +64,8 @@ PRACTICE_FIELDS = (
     "difference_gbp",
     "result_all_inhouse_per_partner_gbp",
     "result_with_federation_per_partner_gbp",
+    "member",
+    "subscription_gbp",
 )
 
 
@@ -65,12 +77,21 @@ def sql(name: str) -> str:
 
 @dataclass(frozen=True)
 class FederationResult:
+    """The federation's headline. fee_income_gbp = management_fee_income_gbp + subscription_income_gbp;
+    pcn_fee_income_gbp (what PCNs keep) and vat_gbp (paid to HMRC) are neither its income nor its cost."""
+
     fee_income_gbp: float
     overheads_gbp: float
     surplus_gbp: float
     viable: bool
     rounds: int
     participants: dict[str, int]
+    management_fee_income_gbp: float = 0.0
+    subscription_income_gbp: float = 0.0
+    pcn_fee_income_gbp: float = 0.0
+    vat_gbp: float = 0.0
+    members: int = 0
+    membership_rounds: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +101,11 @@ class FederationResult:
             "viable": self.viable,
             "rounds": self.rounds,
             "participants": dict(self.participants),
+            "management_fee_income_gbp": self.management_fee_income_gbp,
+            "subscription_income_gbp": self.subscription_income_gbp,
+            "pcn_fee_income_gbp": self.pcn_fee_income_gbp,
+            "members": self.members,
+            "membership_rounds": self.membership_rounds,
         }
 
 
@@ -87,9 +113,13 @@ class FederationResult:
 class Results:
     """One scenario's answer.
 
-    rows: one per practice and service (ROW_FIELDS, plus fee_pct, eligible, left_round).
-    practices: one per practice (PRACTICE_FIELDS, plus name, PCN, list size, partners, membership).
-    services: one per catalogue service: participants, units, income, fee income.
+    rows: one per practice and service (ROW_FIELDS, plus fee_pct, eligible, left_round; the
+          services' fee_per_unit_gbp and vat_rate_pct are in Model.services). On the PCN route the federation_* figures are the PCN's; where
+          the practice has no PCN they are missing (it delivers in-house).
+    practices: one per practice (PRACTICE_FIELDS, plus name, PCN, list size, partners,
+               federation_member as uploaded, left_federation_round, services totals).
+    services: one per catalogue service: route, participants, units, income, federation fees
+              (fee_income_gbp), PCN fees, VAT.
     federation: the headline figures.
     """
 
@@ -123,16 +153,20 @@ class Model:
         # One thread: DuckDB adds floats in a different order from run to run when two threads share a
         # sum, so the same scenario could differ in the last digits; here the second thread gains little.
         self._con.execute("SET threads TO 1")
+        # The services as the model reads them: every column, staff-time costs in place.
+        self.services = costed_services(dataset.services, dataset.service_staffing, dataset.staff_rates)
         for name in ("practices", "income", "services", "activity", "federation_costs", "practice_costs"):
-            frame = getattr(dataset, name)
+            frame = self.services if name == "services" else getattr(dataset, name)
             self._con.register(f"{name}_frame", frame)
             self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
             self._con.unregister(f"{name}_frame")
+        self._con.execute(sql("practice_ids"))
         self._con.execute(sql("pairs"))
         self._con.execute(sql("practice_base"))
         self._set_scenarios([Scenario()])
         self._con.execute(sql("lines"))
         self._con.execute(sql("quotes"))
+        self._con.execute(sql("memberships"))
 
     def close(self) -> None:
         self._con.close()
@@ -144,6 +178,7 @@ class Model:
         """Run several scenarios in one pass over the data; results in the same order."""
         if not scenarios:
             return []
+        self.check(scenarios)
         with self._lock:
             self._settle(scenarios)
             rows = self._frame("result_rows")
@@ -151,14 +186,17 @@ class Model:
             services = self._frame("result_services")
             federation = self._frame("result_summary")
         rows["left_round"] = rows["left_round"].astype("Int64")
+        practices["left_federation_round"] = practices["left_federation_round"].astype("Int64")
         return [_results(scenario, variant, rows, practices, services, federation) for variant, scenario in enumerate(scenarios)]
 
     def summaries(self, scenarios: Sequence[Scenario]) -> pd.DataFrame:
         """Headline figures only, one row per scenario (fast for sweeps of many scenarios):
         fee_income_gbp, overheads_gbp, surplus_gbp, rounds, practices_participating,
-        participations (practice-service pairs), practices_better_off."""
+        participations (practice-service pairs), practices_better_off, management_fee_income_gbp,
+        subscription_income_gbp, pcn_fee_income_gbp, vat_gbp, members, membership_rounds."""
         if not scenarios:
             return pd.DataFrame()
+        self.check(scenarios)
         with self._lock:
             self._settle(scenarios)
             summary = self._frame("result_summary")
@@ -177,34 +215,77 @@ class Model:
 
     def lines(self, scenario: Scenario) -> pd.DataFrame:
         """The scenario applied to every (practice, service) pair before anyone leaves (lines.sql):
-        service_id, practice_id (numbers from 0), income_gbp, units, inhouse_cost_gbp,
-        federation_cost_per_unit, federation_fixed_cost, fee_pct, eligible, grouped by service;
-        the scenario's overheads in ``attrs["overheads_gbp"]``."""
+        service_id, practice_id (numbers from 0), pool_id, has_pool, on_pcn, income_gbp, units,
+        inhouse_cost_gbp, federation_cost_per_unit, federation_fixed_cost (the at-scale deliverer's),
+        fee_pct, fee_per_unit_gbp, vat_rate_pct, eligible, grouped by service and pool; the
+        scenario's overheads in ``attrs["overheads_gbp"]`` and each practice's subscription (by
+        practice_id) in ``attrs["subscription_gbp"]``."""
+        self.check([scenario])
         with self._lock:
             self._set_scenarios([scenario])
             self._con.execute(sql("lines"))
             lines = self._frame("scenario_lines")
             overheads = self._con.execute("SELECT coalesce(sum(amount_gbp), 0.0) FROM federation_costs").fetchone()[0]
+            subscriptions = self._con.execute(
+                "SELECT subscription_gbp FROM memberships JOIN practice_ids USING (practice_code) ORDER BY practice_id"
+            ).fetchnumpy()["subscription_gbp"]
         lines.attrs["overheads_gbp"] = float(overheads) * (1 + scenario.overhead_change_pct / 100)
+        lines.attrs["subscription_gbp"] = subscriptions
         return lines
+
+    def check(self, scenarios: Sequence[Scenario]) -> None:
+        """A service put on the PCN route needs the PCN's cost per unit: an error naming the service."""
+        no_cost = set(self.services.loc[self.services["pcn_cost_per_unit"].isna(), "service"])
+        problems = sorted(
+            {
+                f"service_route: '{service}' is on the PCN route but has no pcn_cost_per_unit: give it in services, "
+                "or the PCN's staff time in service_staffing (delivered_by pcn)"
+                for scenario in scenarios
+                for service, route in scenario.service_route.items()
+                if route == "pcn" and service in no_cost
+            }
+        )
+        if problems:
+            raise ScenarioError(problems)
 
     def _frame(self, query: str) -> pd.DataFrame:
         """A named query's result as a DataFrame (through Arrow: several times faster than .df())."""
         return self._con.sql(sql(query)).to_arrow_table().to_pandas()
 
     def _settle(self, scenarios: Sequence[Scenario]) -> None:
-        """Apply the scenarios, run rational rounds to the end, and keep the final lines."""
+        """Apply the scenarios, run rational rounds (and membership rounds) to the end, keep the final lines."""
         self._set_scenarios(scenarios)
         self._con.execute(sql("lines"))
-        if any(s.participation == "rational" for s in scenarios):
-            self._rational_rounds()
-        self._con.execute("CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * FROM quotes")
+        rational = any(s.participation == "rational" for s in scenarios)
+        rounds = self._rational_rounds(0) if rational else 0
+        if any(s.membership == "rational" for s in scenarios):
+            for membership_round in range(1, MAX_ROUNDS + 1):
+                left = self._con.execute(sql("member_leavers"), {"round": membership_round, "slack": LEAVING_SLACK_GBP}).fetchone()
+                if not left or not left[0]:
+                    break
+                # Leavers use no federation service; their PCN routes are unchanged.
+                self._con.execute(
+                    "UPDATE lines SET eligible = false FROM member_leavers AS m "
+                    "WHERE m.left_round = $round AND lines.variant = m.variant AND lines.practice_code = m.practice_code AND NOT lines.on_pcn",
+                    {"round": membership_round},
+                )
+                if rational:
+                    rounds = self._rational_rounds(rounds)
+            else:
+                raise RuntimeError("membership choice did not settle")  # cannot happen: each round removes a member
+        # Only what the result queries read: the pool arithmetic's columns would cost a fifth of the copy.
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE final_lines AS SELECT * EXCLUDE (group_units, group_income, group_size, federation_cost_per_unit, "
+            "federation_fixed_cost, pool_id, pool_key, has_pool, fee_per_unit_gbp, vat_rate_pct) FROM quotes"
+        )
+        self._con.execute("CREATE OR REPLACE TEMP TABLE final_memberships AS SELECT * FROM memberships")
 
-    def _rational_rounds(self) -> None:
-        for round_number in range(1, MAX_ROUNDS + 1):
+    def _rational_rounds(self, done: int) -> int:
+        """Service rounds until nobody leaves, numbered on from ``done``; returns the last round number used."""
+        for round_number in range(done + 1, done + MAX_ROUNDS + 1):
             left = self._con.execute(sql("leavers"), {"round": round_number, "slack": LEAVING_SLACK_GBP}).fetchone()
             if not left or not left[0]:
-                return
+                return round_number - 1
         raise RuntimeError("rational participation did not settle")  # cannot happen: each round removes someone
 
     def _set_scenarios(self, scenarios: Sequence[Scenario]) -> None:
@@ -219,24 +300,49 @@ class Model:
             "overhead_factor": [1 + s.overhead_change_pct / 100 for s in scenarios],
             "management_fee_pct": [s.management_fee_pct for s in scenarios],
             "opt_out_tolerance_gbp": [float(s.opt_out_tolerance_gbp) for s in scenarios],
+            "subscription_gbp_per_patient": [float(s.subscription_gbp_per_patient) for s in scenarios],
         }
-        selects = ", ".join(f"unnest(${name}::DOUBLE[]) AS {name}" for name in columns)
-        self._con.execute(
-            f"CREATE OR REPLACE TEMP TABLE scenarios AS SELECT unnest($variant::INTEGER[]) AS variant, {selects}, "
-            "unnest($rational::BOOLEAN[]) AS rational",
-            {"variant": list(range(len(scenarios))), "rational": [s.participation == "rational" for s in scenarios], **columns},
+        flags = {
+            "rational": [s.participation == "rational" for s in scenarios],
+            "subscription_weighted": [s.subscription_basis == "weighted" for s in scenarios],
+            "membership_rational": [s.membership == "rational" for s in scenarios],
+        }
+        selects = ", ".join(
+            [f"unnest(${name}::DOUBLE[]) AS {name}" for name in columns] + [f"unnest(${name}::BOOLEAN[]) AS {name}" for name in flags]
         )
-        fees = [(v, service, float(pct)) for v, s in enumerate(scenarios) for service, pct in s.service_fee_pct.items()]
         self._con.execute(
-            "CREATE OR REPLACE TEMP TABLE scenario_fees AS "
-            "SELECT unnest($variant::INTEGER[]) AS variant, unnest($service::VARCHAR[]) AS service, unnest($fee::DOUBLE[]) AS fee_pct",
-            {"variant": [f[0] for f in fees], "service": [f[1] for f in fees], "fee": [f[2] for f in fees]},
+            f"CREATE OR REPLACE TEMP TABLE scenarios AS SELECT unnest($variant::INTEGER[]) AS variant, {selects}",
+            {"variant": list(range(len(scenarios))), **columns, **flags},
         )
+        self._per_service_table(
+            "scenario_fees", "fee_pct", "DOUBLE", [(v, n, float(x)) for v, s in enumerate(scenarios) for n, x in s.service_fee_pct.items()]
+        )
+        self._per_service_table(
+            "scenario_unit_fees",
+            "fee_per_unit_gbp",
+            "DOUBLE",
+            [(v, n, float(x)) for v, s in enumerate(scenarios) for n, x in s.service_fee_per_unit_gbp.items()],
+        )
+        self._per_service_table(
+            "scenario_routes",
+            "route",
+            "VARCHAR",
+            [(v, n, r) for v, s in enumerate(scenarios) for n, r in s.service_route.items() if r == "pcn"],
+        )
+        self._con.execute("CREATE OR REPLACE TEMP TABLE member_leavers (variant INTEGER, practice_code VARCHAR, left_round INTEGER)")
         excluded = [(v, code) for v, s in enumerate(scenarios) for code in s.excluded_practices]
         self._con.execute(
             "CREATE OR REPLACE TEMP TABLE scenario_excluded AS "
             "SELECT unnest($variant::INTEGER[]) AS variant, unnest($code::VARCHAR[]) AS practice_code",
             {"variant": [e[0] for e in excluded], "code": [e[1] for e in excluded]},
+        )
+
+    def _per_service_table(self, name: str, column: str, kind: str, entries: list[tuple[int, str, object]]) -> None:
+        """A scenario table of (variant, service, value): per-service fees and routes."""
+        self._con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS "
+            f"SELECT unnest($variant::INTEGER[]) AS variant, unnest($service::VARCHAR[]) AS service, unnest($value::{kind}[]) AS {column}",
+            {"variant": [e[0] for e in entries], "service": [e[1] for e in entries], "value": [e[2] for e in entries]},
         )
 
 
@@ -252,9 +358,12 @@ def run_model(dataset: Dataset, scenario: Scenario | None = None) -> Results:
 def _results(
     scenario: Scenario, variant: int, rows: pd.DataFrame, practices: pd.DataFrame, services: pd.DataFrame, federation: pd.DataFrame
 ) -> Results:
-    mine_rows = rows[rows["variant"] == variant].drop(columns="variant").reset_index(drop=True)
-    mine_practices = practices[practices["variant"] == variant].drop(columns="variant").reset_index(drop=True)
-    mine_services = services[services["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty or frame["variant"].iloc[0] == frame["variant"].iloc[-1]:  # one variant (a single run): no copy through a mask
+            return frame.drop(columns="variant")
+        return frame[frame["variant"] == variant].drop(columns="variant").reset_index(drop=True)
+
+    mine_rows, mine_practices, mine_services = mine(rows), mine(practices), mine(services)
     headline = federation[federation["variant"] == variant].iloc[0]
     surplus = float(headline["surplus_gbp"])
     summary = FederationResult(
@@ -264,6 +373,12 @@ def _results(
         viable=surplus >= 0,
         rounds=int(headline["rounds"]),
         participants=dict(zip(mine_services["service"].astype(str), mine_services["participants"].astype(int).tolist(), strict=True)),
+        management_fee_income_gbp=float(headline["management_fee_income_gbp"]),
+        subscription_income_gbp=float(headline["subscription_income_gbp"]),
+        pcn_fee_income_gbp=float(headline["pcn_fee_income_gbp"]),
+        vat_gbp=float(headline["vat_gbp"]),
+        members=int(headline["members"]),
+        membership_rounds=int(headline["membership_rounds"]),
     )
     return Results(scenario, mine_rows, mine_practices, mine_services, summary)
 

@@ -19,6 +19,12 @@ from finance.ingest.tables import STREAMS
 
 Participation = Literal["all", "rational"]
 PARTICIPATION = ("all", "rational")
+Route = Literal["federation", "pcn"]
+ROUTES = ("federation", "pcn")
+SubscriptionBasis = Literal["weighted", "registered"]
+SUBSCRIPTION_BASES = ("weighted", "registered")
+Membership = Literal["fixed", "rational"]
+MEMBERSHIP = ("fixed", "rational")
 CHANGE_PARAMETERS = (
     "activity_change_pct",
     "inhouse_cost_change_pct",
@@ -45,6 +51,15 @@ class Scenario:
     participation: Participation = "all"
     opt_out_tolerance_gbp: float = 0.0
     excluded_practices: tuple[str, ...] = ()
+    service_fee_per_unit_gbp: Mapping[str, float] = field(default_factory=dict)
+    service_route: Mapping[str, Route] = field(default_factory=dict)
+    subscription_gbp_per_patient: float = 0.0
+    subscription_basis: SubscriptionBasis = "weighted"
+    membership: Membership = "fixed"
+
+    def route(self, service: str) -> Route:
+        """Who delivers the service at scale: "federation" (the default) or "pcn"."""
+        return self.service_route.get(service, "federation")
 
     def income_factor(self, stream: str) -> float:
         return 1.0 + float(self.income_change_pct.get(stream, 0.0)) / 100.0
@@ -62,6 +77,11 @@ class Scenario:
             "participation": self.participation,
             "opt_out_tolerance_gbp": self.opt_out_tolerance_gbp,
             "excluded_practices": list(self.excluded_practices),
+            "service_fee_per_unit_gbp": dict(self.service_fee_per_unit_gbp),
+            "service_route": dict(self.service_route),
+            "subscription_gbp_per_patient": self.subscription_gbp_per_patient,
+            "subscription_basis": self.subscription_basis,
+            "membership": self.membership,
         }
 
     def to_json(self) -> str:
@@ -99,6 +119,13 @@ class Scenario:
             parts.append(f"rational participation{within}")
         if self.excluded_practices:
             parts.append(f"{', '.join(self.excluded_practices)} excluded")
+        parts += [f"{service} fee £{fee:,.2f} a unit" for service, fee in self.service_fee_per_unit_gbp.items()]
+        parts += [f"PCNs run {service}" for service, route in self.service_route.items() if route == "pcn"]
+        if self.subscription_gbp_per_patient:
+            basis = "weighted patient" if self.subscription_basis == "weighted" else "registered patient"
+            parts.append(f"subscription £{self.subscription_gbp_per_patient:,.2f} a {basis}")
+        if self.membership == "rational":
+            parts.append("members leave when better off alone")
         return "; ".join(parts) or "the data as uploaded"
 
     def with_changes(self, **changes: Any) -> Scenario:
@@ -134,6 +161,21 @@ class Scenario:
             values["opt_out_tolerance_gbp"] = _number("opt_out_tolerance_gbp", data["opt_out_tolerance_gbp"], problems, minimum=0.0)
         if "excluded_practices" in data:
             values["excluded_practices"] = _practice_codes(data["excluded_practices"], problems)
+        if "service_fee_per_unit_gbp" in data:
+            values["service_fee_per_unit_gbp"] = _service_amounts(data["service_fee_per_unit_gbp"], problems)
+        if "service_route" in data:
+            values["service_route"] = _service_routes(data["service_route"], problems)
+        if "subscription_gbp_per_patient" in data:
+            values["subscription_gbp_per_patient"] = _number(
+                "subscription_gbp_per_patient", data["subscription_gbp_per_patient"], problems, minimum=0.0
+            )
+        for name, allowed in (("subscription_basis", SUBSCRIPTION_BASES), ("membership", MEMBERSHIP)):
+            if name in data:
+                if data[name] in allowed:
+                    values[name] = data[name]
+                else:
+                    choices = " or ".join(f'"{a}"' for a in allowed)
+                    problems.append(f"{name} must be {choices}, not {json.dumps(data[name])}")
         if problems:
             raise ScenarioError(problems)
         return cls(**values)
@@ -164,6 +206,8 @@ class Scenario:
         """Practices and services the scenario names that the data does not have (warnings)."""
         notes = [f"excluded practice '{c}' is not in the data" for c in self.excluded_practices if c not in practice_codes]
         notes += [f"service_fee_pct names service '{s}', which is not in the data" for s in self.service_fee_pct if s not in services]
+        for name in ("service_fee_per_unit_gbp", "service_route"):
+            notes += [f"{name} names service '{s}', which is not in the data" for s in getattr(self, name) if s not in services]
         return notes
 
 
@@ -200,6 +244,26 @@ def _service_fees(value: object, problems: list[str]) -> dict[str, float]:
         problems.append(f"service_fee_pct must be an object of service name to percent, not {_kind(value)}")
         return {}
     return {str(name): _number(f"service_fee_pct.{name}", pct, problems, minimum=0.0, maximum=100.0) for name, pct in value.items()}
+
+
+def _service_amounts(value: object, problems: list[str]) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        problems.append(f"service_fee_per_unit_gbp must be an object of service name to pounds per unit, not {_kind(value)}")
+        return {}
+    return {str(name): _number(f"service_fee_per_unit_gbp.{name}", gbp, problems, minimum=0.0) for name, gbp in value.items()}
+
+
+def _service_routes(value: object, problems: list[str]) -> dict[str, Route]:
+    if not isinstance(value, Mapping):
+        problems.append(f'service_route must be an object of service name to "federation" or "pcn", not {_kind(value)}')
+        return {}
+    routes: dict[str, Route] = {}
+    for name, route in value.items():
+        if route in ROUTES:
+            routes[str(name)] = route
+        else:
+            problems.append(f'service_route.{name} must be "federation" or "pcn", not {json.dumps(route)}')
+    return routes
 
 
 def _practice_codes(value: object, problems: list[str]) -> tuple[str, ...]:

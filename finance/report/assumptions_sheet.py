@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from finance.analysis.compare import Comparison
 from finance.ingest.dataset import Dataset
+from finance.model.staff_costs import costed_services
 from finance.report.content import DISCLAIMER, NOTES, parameter_rows
 from finance.report.printing import PrintInfo, set_up_page
 from finance.report.sheets import (
@@ -116,9 +117,11 @@ def write_catalogue(sheet: Worksheet, dataset: Dataset, info: PrintInfo) -> None
         sheet,
         2,
         1,
-        "Source: the data (the services table). Unit costs in pounds and pence; fees as percentages of positive service income.",
+        "Source: the data (the services table; unit costs from staff time where service_staffing gives them). "
+        "Unit costs in pounds and pence; fees as percentages of positive service income.",
     )
-    services = dataset.services.copy()
+    # The unit costs the model uses: a cost left blank in services because staff time gives it is shown worked out.
+    services = costed_services(dataset.services, dataset.service_staffing, dataset.staff_rates)
     columns = [c for c in CATALOGUE if c.key in services.columns]
     for column in columns:
         if column.kind == PCT:

@@ -98,8 +98,10 @@ def options_csv(comparison: Comparison) -> bytes:
 
 def _result_rows(results: Results) -> pd.DataFrame:
     names = results.practices[["practice_code", "practice_name", "pcn"]]
-    rows = results.rows[[*ROW_FIELDS, "fee_pct"]].merge(names, on="practice_code", how="left")
-    order = ["practice_code", "practice_name", "pcn", *[c for c in ROW_FIELDS if c != "practice_code"], "fee_pct"]
+    # The practice's PCN comes with its name; the row's own pcn (the deliverer on the PCN route) is the same PCN there.
+    fields = [c for c in ROW_FIELDS if c != "pcn"]
+    rows = results.rows[[*fields, "fee_pct"]].merge(names, on="practice_code", how="left")
+    order = ["practice_code", "practice_name", "pcn", *[c for c in fields if c != "practice_code"], "fee_pct"]
     rows = rows[order].copy()
     for column in rows.columns:
         if column.endswith("_gbp") or column == "units":

@@ -39,8 +39,8 @@ def test_practice_differences(results):
     assert len(fig.data) == 1 and len(fig.data[0].x) == len(results.practices) == 30
     assert list(fig.data[0].x) == sorted(comparison["difference_gbp"])
     colours = list(fig.data[0].marker.color)
-    assert colours.count(charts.NHS_BLUE) == results.practices_better_off == 21
-    assert colours.count(charts.LOSS) == 30 - 21
+    assert colours.count(charts.NHS_BLUE) == results.practices_better_off
+    assert colours.count(charts.LOSS) == 30 - results.practices_better_off
 
 
 def test_advantage_heatmap(results):

@@ -73,7 +73,10 @@ def test_renders_on_the_sample(sample_page, sample_dataset):
     assert loaded_files(at) == SAMPLE_NAMES
     assert any(c.value.startswith(SAMPLE_LABEL) for c in at.caption)
     column_like(at.dataframe[0].value, sample_dataset.summary()["income_by_stream_gbp"].values(), approx=True)
-    assert [b.label for b in at.download_button] == ["Download the blank template (.xlsx)"]
+    assert [b.label for b in at.download_button] == [
+        "Download the blank template (.xlsx)",
+        "Download service_staffing.csv",
+    ]  # and the cost builder's
     assert at.file_uploader(key="uploader").accept_multiple_files
     assert not at.error and not at.success
 
@@ -219,7 +222,9 @@ def test_nhs_payments_import_loads_the_chosen_area():
     assert len(at.success) == 1
     assert metrics(at)["Practices"] == "4"
     imported = import_payments(source.read_bytes(), ["U16446"], filename=source.name, apportion_pcn=True)
-    uploads = [Upload(n, b) for n, b in upload_set_files(imported).items()] + [Upload.from_path(SAMPLE_DATA / "services.xlsx")]
+    uploads = [Upload(n, b) for n, b in upload_set_files(imported).items()] + [
+        Upload.from_path(SAMPLE_DATA / "services.xlsx")  # with its staff time sheets, as the import adds it
+    ]
     result = load_uploads(uploads)
     model = Model(result.dataset)
     try:

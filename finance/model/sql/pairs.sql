@@ -1,6 +1,7 @@
 -- Every (practice, service) the model looks at: a practice with income lines for the service, or
 -- with units of it (activity, else list_size * units_per_1000_patients / 1000). Built once per
--- upload; scenarios are applied on top of it in lines.sql.
+-- upload; scenarios are applied on top of it in lines.sql. services is the costed table of
+-- finance/model/staff_costs.py (every column present, staff-time costs in place).
 CREATE OR REPLACE TABLE pairs AS
 WITH service_income AS (
     SELECT practice_code,
@@ -15,6 +16,7 @@ WITH service_income AS (
 candidates AS (
     SELECT p.practice_code,
            s.service,
+           p.pcn,
            p.federation_member,
            coalesce(a.units, p.list_size * s.units_per_1000_patients / 1000.0, 0.0) AS base_units,
            si.practice_code IS NOT NULL AS has_income,
@@ -25,16 +27,27 @@ candidates AS (
            s.inhouse_fixed_cost,
            s.federation_cost_per_unit,
            s.federation_fixed_cost,
-           s.management_fee_pct
+           s.management_fee_pct,
+           s.fee_per_unit_gbp,
+           s.vat_rate_pct,
+           s.pcn_cost_per_unit,
+           s.pcn_fixed_cost,
+           s.pcn_fee_pct
     FROM practices AS p
     CROSS JOIN services AS s
     LEFT JOIN activity AS a ON a.practice_code = p.practice_code AND a.service = s.service
     LEFT JOIN service_income AS si ON si.practice_code = p.practice_code AND si.service = s.service
 )
 -- Numeric ids: sorting and grouping by a number is much cheaper than by text at England scale.
-SELECT row_number() OVER (ORDER BY practice_code, service) AS pair_id,
-       dense_rank() OVER (ORDER BY practice_code) - 1      AS practice_id,
+SELECT row_number() OVER (ORDER BY candidates.practice_code, service) AS pair_id,
+       i.practice_id,
        dense_rank() OVER (ORDER BY service) - 1            AS service_id,
-       * EXCLUDE (has_income)
+       -- A PCN as a number (the pool of a service on the PCN route); NULL for a practice with no PCN.
+       CASE WHEN pcn IS NOT NULL THEN dense_rank() OVER (ORDER BY pcn) END AS pcn_id,
+       candidates.* EXCLUDE (has_income)
 FROM candidates
+JOIN practice_ids AS i ON i.practice_code = candidates.practice_code
 WHERE has_income OR base_units > 0;
+
+-- The PCNs by number (result_rows names the PCN of a line on the PCN route).
+CREATE OR REPLACE TABLE pcn_names AS SELECT DISTINCT pcn_id, pcn FROM pairs WHERE pcn_id IS NOT NULL;

@@ -4,6 +4,7 @@ SELECT p.practice_code,
        p.practice_name,
        p.pcn,
        p.list_size,
+       p.weighted_list_size,
        p.partners_fte,
        p.federation_member,
        coalesce(sum(i.amount_gbp) FILTER (WHERE i.stream = 'contract'), 0.0)   AS core_contract_gbp,
@@ -14,4 +15,4 @@ FROM practices AS p
 LEFT JOIN income AS i ON i.practice_code = p.practice_code AND i.service IS NULL
 LEFT JOIN (SELECT practice_code, sum(amount_gbp) AS practice_costs_gbp FROM practice_costs GROUP BY ALL) AS c
        ON c.practice_code = p.practice_code
-GROUP BY p.practice_code, p.practice_name, p.pcn, p.list_size, p.partners_fte, p.federation_member;
+GROUP BY p.practice_code, p.practice_name, p.pcn, p.list_size, p.weighted_list_size, p.partners_fte, p.federation_member;

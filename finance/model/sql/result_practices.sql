@@ -1,4 +1,5 @@
--- Per practice: core income, costs, and the result all in-house and with the federation.
+-- Per practice: core income, costs, subscription, and the result all in-house and with the federation
+-- (with the at-scale routes it uses: the federation's and its PCN's).
 WITH services_total AS (
     SELECT variant,
            practice_code,
@@ -16,6 +17,9 @@ results AS (
            b.list_size,
            b.partners_fte,
            b.federation_member,
+           m.member,
+           m.left_federation_round,
+           m.subscription_gbp,
            b.core_contract_gbp * v.contract_factor
              + b.core_pcn_des_gbp * v.pcn_des_factor
              + b.core_federation_gbp * v.federation_income_factor AS core_income_gbp,
@@ -26,6 +30,7 @@ results AS (
     FROM practice_base AS b
     CROSS JOIN scenarios AS v
     LEFT JOIN services_total AS t ON t.variant = v.variant AND t.practice_code = b.practice_code
+    JOIN final_memberships AS m ON m.variant = v.variant AND m.practice_code = b.practice_code
 )
 SELECT variant,
        practice_code,
@@ -34,19 +39,22 @@ SELECT variant,
        list_size,
        partners_fte,
        federation_member,
+       member,
+       left_federation_round,
+       subscription_gbp,
        core_income_gbp,
        practice_costs_gbp,
        services_inhouse_gbp,
        services_with_federation_gbp,
        services_with_federation,
        core_income_gbp + services_inhouse_gbp - practice_costs_gbp          AS result_all_inhouse_gbp,
-       core_income_gbp + services_with_federation_gbp - practice_costs_gbp  AS result_with_federation_gbp,
-       services_with_federation_gbp - services_inhouse_gbp                  AS difference_gbp,
+       core_income_gbp + services_with_federation_gbp - practice_costs_gbp - subscription_gbp AS result_with_federation_gbp,
+       services_with_federation_gbp - services_inhouse_gbp - subscription_gbp                AS difference_gbp,
        CASE WHEN partners_fte > 0
             THEN (core_income_gbp + services_inhouse_gbp - practice_costs_gbp) / partners_fte END
          AS result_all_inhouse_per_partner_gbp,
        CASE WHEN partners_fte > 0
-            THEN (core_income_gbp + services_with_federation_gbp - practice_costs_gbp) / partners_fte END
+            THEN (core_income_gbp + services_with_federation_gbp - practice_costs_gbp - subscription_gbp) / partners_fte END
          AS result_with_federation_per_partner_gbp
 FROM results
 ORDER BY variant, practice_code;

@@ -41,6 +41,11 @@ def test_all_participation_covers_the_overheads_at_7_5_pct(worked):
             "viable": True,
             "rounds": 0,
             "participants": {"Phlebotomy": 3},
+            "management_fee_income_gbp": 3000.0,
+            "subscription_income_gbp": 0.0,
+            "pcn_fee_income_gbp": 0.0,
+            "members": 3,
+            "membership_rounds": 0,
         },
     }
 

@@ -11,7 +11,7 @@ from finance.ingest.load import load_files
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
 from tests.conftest import WORKED_EXAMPLE, sample_files
-from tests.strategies import federations, scenarios
+from tests.strategies import delivery_federations, delivery_scenarios, federations, scenarios
 
 FEES = (0.0, 2.5, 5.0, 7.5, 10.0, 12.0, 15.0, 20.0, 30.0, 40.0)
 COMPARED = ["fee_income_gbp", "overheads_gbp", "surplus_gbp", "practices_participating", "participations", "practices_better_off"]
@@ -77,3 +77,41 @@ def test_sweep_matches_model_for_any_federation(dataset, scenario, fees):
         assert_sweep_matches_model(model, scenario, tuple(fees))
     finally:
         model.close()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.lists(st.sampled_from(FEES), min_size=1, max_size=4, unique=True))
+def test_sweep_matches_model_with_pcn_pools_vat_unit_fees_and_subscriptions(data, fees):
+    dataset = data.draw(delivery_federations())
+    scenario = data.draw(delivery_scenarios(list(dataset.services["service"]), list(dataset.practices["practice_code"])))
+    model = Model(dataset)
+    try:
+        assert_sweep_matches_model(model, scenario, tuple(fees))
+    finally:
+        model.close()
+
+
+def test_sweep_under_membership_choice_is_the_engines(worked_example_files):
+    """Membership choice couples services: the sweep asks the engine. At 5% with 6p a patient the
+    two-round membership cascade of the golden test empties the federation: surplus -3,000."""
+    model = Model(load_files(worked_example_files).dataset)
+    scenario = Scenario(subscription_gbp_per_patient=0.06, membership="rational")
+    sweep = fee_sweep(model, scenario, (0.0, 5.0)).points.set_index("fee_pct")
+    assert sweep.loc[5.0, "surplus_gbp"] == pytest.approx(-3_000)
+    assert sweep.loc[5.0, "participations"] == 0
+    assert_sweep_matches_model(model, scenario, (0.0, 5.0))
+
+
+def test_sweep_with_vat_and_a_unit_fee_matches_the_model(worked_example_files):
+    """20% VAT and £0.20 a unit on the worked example: at 0% A's advantage is 13,000 - 1.2 x (12,000 + 400)
+    = -1,880, so A leaves and the cascade runs at every fee; the sweep must say what the engine says."""
+    from dataclasses import replace
+
+    dataset = load_files(worked_example_files).dataset
+    dataset = replace(dataset, services=dataset.services.assign(vat_rate_pct=20.0, fee_per_unit_gbp=0.2))
+    model = Model(dataset)
+    sweep = fee_sweep(model, RATIONAL, FEES).points.set_index("fee_pct")
+    assert sweep.loc[0.0, "participations"] == 0
+    assert_sweep_matches_model(model, RATIONAL.with_changes(opt_out_tolerance_gbp=2_500), FEES)
+    assert_sweep_matches_model(model, RATIONAL.with_changes(opt_out_tolerance_gbp=1_900), FEES)
+    assert_sweep_matches_model(model, Scenario(), FEES)  # 'all': nobody leaves, VAT and the unit fee still counted

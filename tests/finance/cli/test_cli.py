@@ -44,11 +44,12 @@ def test_run_prints_the_json_contract():
     assert set(document["rows"][0]) == {
         "practice_code", "service", "income_gbp", "units", "inhouse_cost_gbp", "inhouse_margin_gbp",
         "federation_delivery_cost_gbp", "management_fee_gbp", "federation_return_gbp", "advantage_gbp",
-        "breakeven_fee_pct", "participates",
+        "breakeven_fee_pct", "participates", "route", "pcn", "vat_gbp",
     }  # fmt: skip
     assert set(document["practices"][0]) == {
         "practice_code", "core_income_gbp", "practice_costs_gbp", "result_all_inhouse_gbp", "result_with_federation_gbp",
         "difference_gbp", "result_all_inhouse_per_partner_gbp", "result_with_federation_per_partner_gbp",
+        "member", "subscription_gbp",
     }  # fmt: skip
     assert document["federation"] == {
         "fee_income_gbp": 4000.0,
@@ -57,7 +58,15 @@ def test_run_prints_the_json_contract():
         "viable": True,
         "rounds": 0,
         "participants": {"Phlebotomy": 3},
+        "management_fee_income_gbp": 4000.0,
+        "subscription_income_gbp": 0.0,
+        "pcn_fee_income_gbp": 0.0,
+        "members": 3,
+        "membership_rounds": 0,
     }
+    assert {r["route"] for r in document["rows"]} == {"federation"}
+    assert {r["pcn"] for r in document["rows"]} == {None}  # the federation delivers: no PCN in the row
+    assert all(p["member"] is True and p["subscription_gbp"] == 0.0 for p in document["practices"])
 
 
 @pytest.mark.parametrize(
@@ -94,7 +103,7 @@ def test_bad_scenario_is_reported_like_a_data_error(tmp_path):
     done = finance("run", *FILES, "--scenario", str(path))
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
-        "s.json: unknown parameter 'fee' (known: activity_change_pct, excluded_practices, federation_cost_change_pct, income_change_pct, inhouse_cost_change_pct, management_fee_pct, opt_out_tolerance_gbp, overhead_change_pct, participation, service_fee_pct)",
+        "s.json: unknown parameter 'fee' (known: activity_change_pct, excluded_practices, federation_cost_change_pct, income_change_pct, inhouse_cost_change_pct, management_fee_pct, membership, opt_out_tolerance_gbp, overhead_change_pct, participation, service_fee_pct, service_fee_per_unit_gbp, service_route, subscription_basis, subscription_gbp_per_patient)",
         's.json: participation must be "all" or "rational", not "most"',
     ]
 

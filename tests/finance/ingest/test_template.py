@@ -18,11 +18,12 @@ def test_template_with_its_examples_validates():
     assert result.errors == [], [str(p) for p in result.errors]
     assert [str(p) for p in result.warnings] == [
         "template.xlsx, sheet Instructions: ignored: the sheet name 'Instructions' is not a table name "
-        "(practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs); "
-        "it holds 20 rows of text"
+        "(practices, contract_income, pcn_des_income, federation_income, income, services, activity, federation_costs, practice_costs, "
+        "service_staffing, staff_rates); it holds 35 rows of text"
     ]
     dataset = result.dataset
     assert len(dataset.practices) == 3 and len(dataset.services) == 3
+    assert len(dataset.service_staffing) == 3 and len(dataset.staff_rates) == 3
 
 
 def test_template_sheets_headers_and_help():
@@ -54,3 +55,15 @@ def test_blank_template_has_headers_only():
     workbook = openpyxl.load_workbook(io.BytesIO(template_workbook(with_examples=False)))
     assert workbook["practices"].max_row == 1
     assert workbook["income"]["A1"].value == TABLES_BY_NAME["income"].columns[0].name
+
+
+def test_template_staffing_sheets_have_dropdowns():
+    workbook = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    staffing = workbook["service_staffing"]
+    lists = {str(v.sqref).split(":")[0]: v for v in staffing.data_validations.dataValidation}
+    assert lists["A2"].formula1 == "services!$A$2:$A$2001"
+    assert lists["B2"].formula1 == '"practice,federation,pcn"' and lists["B2"].showErrorMessage
+    assert lists["C2"].formula1 == "staff_rates!$A$2:$A$2001" and not lists["C2"].showErrorMessage  # shipped roles may be typed too
+    instructions = "\n".join(str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value)
+    assert "required unless service_staffing has rows for the service delivered_by practice" in instructions
+    assert "Practice nurse" in instructions

@@ -6,12 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from finance.ingest.dataset import Dataset
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
-from tests.strategies import federations, scenarios
+from tests.strategies import delivery_federations, delivery_scenarios, federations, scenarios
 
 SLACK = 1e-6  # the model's own allowance for float noise, in pounds
 PROPERTY_SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DELIVERY_SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def run(dataset, scenario):
@@ -87,3 +89,56 @@ def test_only_members_not_excluded_take_part(dataset):
     rows = run(dataset, Scenario(excluded_practices=excluded)).rows
     members = set(dataset.practices.loc[dataset.practices["federation_member"], "practice_code"]) - set(excluded)
     assert set(rows.loc[rows["participates"], "practice_code"]) <= members
+
+
+def run_delivery(data):
+    dataset = data.draw(delivery_federations())
+    scenario = data.draw(delivery_scenarios(list(dataset.services["service"]), list(dataset.practices["practice_code"])))
+    return dataset, scenario, run(dataset, scenario)
+
+
+@DELIVERY_SETTINGS
+@given(st.data())
+def test_fee_income_is_management_fees_plus_subscriptions(data):
+    _, _, results = run_delivery(data)
+    rows, federation = results.rows, results.federation
+    federation_rows = rows[rows["participates"] & (rows["route"] == "federation")]
+    assert federation.management_fee_income_gbp == pytest.approx(federation_rows["management_fee_gbp"].sum(), abs=1e-6)
+    assert federation.subscription_income_gbp == pytest.approx(results.practices["subscription_gbp"].sum(), abs=1e-6)
+    assert federation.fee_income_gbp == pytest.approx(federation.management_fee_income_gbp + federation.subscription_income_gbp, abs=1e-9)
+    assert federation.surplus_gbp == pytest.approx(federation.fee_income_gbp - federation.overheads_gbp)
+
+
+@DELIVERY_SETTINGS
+@given(st.data())
+def test_a_practice_that_left_pays_no_subscription_and_uses_no_federation_service(data):
+    dataset, scenario, results = run_delivery(data)
+    practices = results.practices.set_index("practice_code")
+    gone = set(practices.index[practices["left_federation_round"].notna()])
+    assert not practices.loc[list(gone), "member"].any()
+    assert (practices.loc[list(gone), "subscription_gbp"] == 0).all()
+    rows = results.rows
+    assert not rows[rows["practice_code"].isin(gone) & (rows["route"] == "federation")]["participates"].any()
+    outside = set(dataset.practices.loc[~dataset.practices["federation_member"], "practice_code"]) | set(scenario.excluded_practices)
+    assert (practices.loc[[c for c in practices.index if c in outside], "subscription_gbp"] == 0).all()
+    # nobody still a member is worse off than the tolerance allows under membership choice
+    if scenario.membership == "rational":
+        members = practices[practices["member"]]
+        assert (members["difference_gbp"] >= -scenario.opt_out_tolerance_gbp - SLACK).all()
+
+
+@DELIVERY_SETTINGS
+@given(st.data())
+def test_pcn_fees_never_reach_the_federation(data):
+    dataset, scenario, results = run_delivery(data)
+    rows = results.rows
+    pcn_rows = rows[rows["participates"] & (rows["route"] == "pcn")]
+    assert results.federation.pcn_fee_income_gbp == pytest.approx(pcn_rows["management_fee_gbp"].sum(), abs=1e-6)
+    # the same scenario with every PCN fee at 0 gives the federation exactly the same fee income
+    free = dataset.services.assign(pcn_fee_pct=0.0)
+    without = run(
+        Dataset(dataset.practices, dataset.income, free, dataset.activity, dataset.federation_costs, dataset.practice_costs), scenario
+    )
+    if scenario.membership == "fixed":  # (under membership choice a PCN's fee can tip a practice out of the federation)
+        assert without.federation.fee_income_gbp == pytest.approx(results.federation.fee_income_gbp, abs=1e-6)
+    assert set(rows.loc[rows["route"] == "pcn", "pcn"].dropna()) <= set(dataset.practices["pcn"].dropna())

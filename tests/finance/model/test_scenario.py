@@ -23,6 +23,11 @@ def test_defaults_leave_the_data_as_it_is():
         "participation": "all",
         "opt_out_tolerance_gbp": 0.0,
         "excluded_practices": [],
+        "service_fee_per_unit_gbp": {},
+        "service_route": {},
+        "subscription_gbp_per_patient": 0.0,
+        "subscription_basis": "weighted",
+        "membership": "fixed",
     }
     assert Scenario.from_dict({}) == scenario
 
@@ -57,12 +62,42 @@ def test_json_round_trip():
         ({"service_fee_pct": {"Phlebotomy": "ten"}}, 'service_fee_pct.Phlebotomy must be a number, not "ten"'),
         ({"excluded_practices": "A81001"}, "excluded_practices must be a list of practice codes"),
         ({"opt_out_tolerance_gbp": -1}, "opt_out_tolerance_gbp must be 0 or more, not -1"),
+        ({"service_route": {"Enhanced Access": "PCN"}}, 'service_route.Enhanced Access must be "federation" or "pcn", not "PCN"'),
+        ({"service_route": ["pcn"]}, "service_route must be an object of service name"),
+        ({"service_fee_per_unit_gbp": {"Phlebotomy": -1}}, "service_fee_per_unit_gbp.Phlebotomy must be 0 or more, not -1"),
+        ({"service_fee_per_unit_gbp": {"Phlebotomy": "1.50"}}, 'service_fee_per_unit_gbp.Phlebotomy must be a number, not "1.50"'),
+        ({"subscription_gbp_per_patient": -0.5}, "subscription_gbp_per_patient must be 0 or more, not -0.5"),
+        ({"subscription_gbp_per_patient": None}, "subscription_gbp_per_patient must be a number, not null"),
+        ({"subscription_basis": "list"}, 'subscription_basis must be "weighted" or "registered", not "list"'),
+        ({"membership": True}, 'membership must be "fixed" or "rational", not true'),
     ],
 )
 def test_bad_scenarios_are_refused_with_a_clear_line(data, expected):
     with pytest.raises(ScenarioError) as caught:
         Scenario.from_dict(data)
     assert any(expected in line for line in caught.value.problems), caught.value.problems
+
+
+def test_new_parameters_round_trip_and_read_in_words():
+    scenario = Scenario.from_dict(
+        {
+            "service_fee_per_unit_gbp": {"Phlebotomy": 1.5},
+            "service_route": {"Enhanced Access": "pcn", "Phlebotomy": "federation"},
+            "subscription_gbp_per_patient": 0.5,
+            "subscription_basis": "registered",
+            "membership": "rational",
+        }
+    )
+    assert Scenario.from_json(scenario.to_json()) == scenario
+    assert (
+        scenario.route("Enhanced Access") == "pcn"
+        and scenario.route("Phlebotomy") == "federation"
+        and scenario.route("Other") == "federation"
+    )
+    assert scenario.describe() == (
+        "Phlebotomy fee £1.50 a unit; PCNs run Enhanced Access; subscription £0.50 a registered patient; members leave when better off alone"
+    )
+    assert scenario.unknown_names({"A81001"}, {"Phlebotomy"}) == ["service_route names service 'Enhanced Access', which is not in the data"]
 
 
 def test_every_problem_at_once():

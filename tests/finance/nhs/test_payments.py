@@ -29,6 +29,7 @@ from finance.nhs.publication import tidy_name
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "sample_data" / "source" / "nhs-payments-2022-23-07H.csv"
 CATALOGUE = ROOT / "sample_data" / "services.xlsx"
+# The catalogue's unit costs come from staff time (issue 11): the two staffing files go with it.
 REGISTERED = "Number of Registered Patients (Last Known Figure)"
 WEIGHTED = "Number of Weighted Patients (Last Known Figure)"
 PCN_COLUMNS = [

@@ -224,7 +224,7 @@ def test_percentages_are_fractions_and_unit_costs_show_pence(pack, sample):
     assert values["Fee for Enhanced Access"][4].value == 0.04
     catalogue = pack["Catalogue"]
     columns = headers(catalogue, 4)
-    services = sample.dataset.services.set_index("service")
+    services = sample.services.set_index("service")  # unit costs as the model uses them (from staff time in the sample)
     for row in table_rows(catalogue, 4):
         service = catalogue.cell(row=row, column=1).value
         cost = catalogue.cell(row=row, column=columns["In-house cost per unit"])

@@ -1,0 +1,40 @@
+-- Every (practice, service) the model looks at: a practice with income lines for the service, or
+-- with units of it (activity, else list_size * units_per_1000_patients / 1000). Built once per
+-- upload; scenarios are applied on top of it in lines.sql.
+CREATE OR REPLACE TABLE pairs AS
+WITH service_income AS (
+    SELECT practice_code,
+           service,
+           sum(amount_gbp) FILTER (WHERE stream = 'contract')   AS contract_gbp,
+           sum(amount_gbp) FILTER (WHERE stream = 'pcn_des')    AS pcn_des_gbp,
+           sum(amount_gbp) FILTER (WHERE stream = 'federation') AS federation_gbp
+    FROM income
+    WHERE service IS NOT NULL
+    GROUP BY ALL
+),
+candidates AS (
+    SELECT p.practice_code,
+           s.service,
+           p.federation_member,
+           coalesce(a.units, p.list_size * s.units_per_1000_patients / 1000.0, 0.0) AS base_units,
+           si.practice_code IS NOT NULL AS has_income,
+           coalesce(si.contract_gbp, 0.0)   AS contract_gbp,
+           coalesce(si.pcn_des_gbp, 0.0)    AS pcn_des_gbp,
+           coalesce(si.federation_gbp, 0.0) AS federation_gbp,
+           s.inhouse_cost_per_unit,
+           s.inhouse_fixed_cost,
+           s.federation_cost_per_unit,
+           s.federation_fixed_cost,
+           s.management_fee_pct
+    FROM practices AS p
+    CROSS JOIN services AS s
+    LEFT JOIN activity AS a ON a.practice_code = p.practice_code AND a.service = s.service
+    LEFT JOIN service_income AS si ON si.practice_code = p.practice_code AND si.service = s.service
+)
+-- Numeric ids: sorting and grouping by a number is much cheaper than by text at England scale.
+SELECT row_number() OVER (ORDER BY practice_code, service) AS pair_id,
+       dense_rank() OVER (ORDER BY practice_code) - 1      AS practice_id,
+       dense_rank() OVER (ORDER BY service) - 1            AS service_id,
+       * EXCLUDE (has_income)
+FROM candidates
+WHERE has_income OR base_units > 0;
