@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from finance.ingest.locate import Part
+from finance.ingest.staff_rates import COST_COLUMN, default_rates, role_key
 from finance.ingest.tables import DELIVERERS
-from finance.model.staff_costs import COST_COLUMN, default_rates, role_key
 from finance.problems import Problem, error, warning
 
 

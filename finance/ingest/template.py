@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from finance.ingest.staff_rates import default_rates
 from finance.ingest.tables import (
     ACTIVITY,
     DELIVERERS,
@@ -27,7 +28,6 @@ from finance.ingest.tables import (
     Column,
     Table,
 )
-from finance.model.staff_costs import default_rates
 
 NHS_BLUE = "005EB8"
 TEMPLATE_TABLES: tuple[Table, ...] = (

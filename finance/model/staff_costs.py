@@ -4,7 +4,7 @@ A deliverer's cost of one unit of a service is the sum over its service_staffing
 minutes_per_unit / 60 x hourly_cost_gbp(role) + other_cost_per_unit_gbp, and replaces the
 matching services column (inhouse_cost_per_unit for the practice, federation_cost_per_unit,
 pcn_cost_per_unit). Hourly costs: an uploaded staff_rates row wins, role by role, over the shipped
-default rates in staff_rates_2025_26.csv (each with its salary, on-costs, hours and source).
+default rates (finance/ingest/staff_rates.py: staff_rates_2025_26.csv, each with its salary, on-costs, hours and source).
 
 >>> staffing = pd.DataFrame({"service": ["Phlebotomy"], "delivered_by": ["practice"], "role": ["HCA"],
 ...                          "minutes_per_unit": [12.0], "other_cost_per_unit_gbp": [0.5]})
@@ -15,30 +15,10 @@ default rates in staff_rates_2025_26.csv (each with its salary, on-costs, hours 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
-DEFAULT_RATES_FILE = Path(__file__).with_name("staff_rates_2025_26.csv")
-# The services column each deliverer's staffed cost replaces.
-COST_COLUMN = {"practice": "inhouse_cost_per_unit", "federation": "federation_cost_per_unit", "pcn": "pcn_cost_per_unit"}
-
-
-def role_key(name: object) -> str:
-    """Roles compared without case or extra spaces ('practice  nurse' is 'Practice nurse')."""
-    return " ".join(str(name).casefold().split())
-
-
-@cache
-def _default_rates() -> pd.DataFrame:
-    return pd.read_csv(DEFAULT_RATES_FILE, dtype={"role": str, "source": str, "derivation": str, "date": str})
-
-
-def default_rates() -> pd.DataFrame:
-    """The shipped 2025/26 rates: role, hourly_cost_gbp, pay_gbp, pay_per, employer_ni_gbp,
-    employer_pension_gbp, hours, derivation, source, date (a copy: callers may change it)."""
-    return _default_rates().copy()
+from finance.ingest.staff_rates import COST_COLUMN, default_rates, role_key
 
 
 def rates(uploaded: pd.DataFrame | Mapping[str, float] | None = None) -> pd.DataFrame:
