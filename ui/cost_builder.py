@@ -8,7 +8,7 @@ import streamlit as st
 
 from finance.format import gbp_per_unit
 from finance.ingest.read import Upload
-from finance.ingest.tables import DELIVERERS, table_for_name
+from finance.ingest.tables import DELIVERERS
 from finance.model.staff_costs import COST_COLUMN, rates, replace_staffing, staffing_lines
 from ui import state
 
@@ -68,12 +68,13 @@ def show() -> None:
     full = replace_staffing(staffing, service, deliverer, edited)
     content = full.to_csv(index=False).encode("utf-8")
     st.download_button("Download service_staffing.csv", data=content, file_name=FILE_NAME, mime="text/csv", key="cost_builder_download")
-    in_workbook = [u.name for u in data.uploads if u.name.endswith(".xlsx") and _workbook_has_staffing(u)]
+    holding = data.dataset.files_holding("service_staffing")
+    in_workbook = [name for name in holding if not name.lower().endswith(".csv")]  # read at upload: no file is opened again here
     if in_workbook:
         st.caption(f"{', '.join(in_workbook)} holds a service_staffing sheet: replace it with the downloaded table and upload again.")
         return
     if st.button("Use these costs", key="cost_builder_use", type="primary"):
-        kept = tuple(u for u in data.uploads if table_for_name(u.name.rsplit(".", 1)[0], loose=True) != "service_staffing")
+        kept = tuple(u for u in data.uploads if u.name not in holding)  # the CSV the builder's table replaces
         uploads = (*kept, Upload(FILE_NAME, content))
         result = state.validate(uploads)
         st.session_state["upload_report"] = (result, data.label)
@@ -84,15 +85,3 @@ def show() -> None:
                 data.label if data.label.endswith("(costs from the cost builder)") else f"{data.label} (costs from the cost builder)",
             )
             st.rerun()
-
-
-def _workbook_has_staffing(upload: Upload) -> bool:
-    import io
-
-    import openpyxl
-
-    try:
-        names = openpyxl.load_workbook(io.BytesIO(upload.content), read_only=True).sheetnames
-    except Exception:  # an unreadable workbook was refused at upload: nothing to look for
-        return False
-    return any(table_for_name(n, loose=False) == "service_staffing" for n in names)

@@ -49,6 +49,8 @@ class Dataset:
     staff_rates: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({c: pd.Series(dtype=object) for c in ("role", "hourly_cost_gbp", "source")})
     )
+    # (table, file) for every table found in every file: which uploaded file holds which table, as read.
+    table_files: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def fingerprint(self) -> str:
@@ -57,6 +59,10 @@ class Dataset:
         for source in sorted(self.sources, key=lambda s: (s.sha256, s.name)):
             digest.update(source.sha256.encode())
         return digest.hexdigest()
+
+    def files_holding(self, table: str) -> list[str]:
+        """The uploaded files a table was read from (a workbook's sheet or a CSV named after it)."""
+        return [file for name, file in self.table_files if name == table]
 
     @property
     def file_names(self) -> list[str]:

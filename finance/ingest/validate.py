@@ -89,7 +89,8 @@ def validate(
 
     if any(p.is_error for p in problems):
         return None, problems
-    return _dataset(tables, sources), problems
+    found_in = tuple(sorted({(part.table.name, part.source.file) for part in parts}))
+    return _dataset(tables, sources, found_in), problems
 
 
 def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
@@ -371,7 +372,7 @@ def _advice(tables: dict[str, pd.DataFrame], present: dict[str, bool]) -> list[P
     return problems
 
 
-def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile]) -> Dataset:
+def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile], table_files: tuple[tuple[str, str], ...]) -> Dataset:
     clean = {name: frame.drop(columns=["_row", "_part"]).reset_index(drop=True) for name, frame in tables.items()}
     practices = clean["practices"]
     practices["list_size"] = practices["list_size"].astype(float)
@@ -407,4 +408,4 @@ def _dataset(tables: dict[str, pd.DataFrame], sources: Sequence[SourceFile]) -> 
         ("practice_costs", "amount_gbp"),
     ):
         clean[name][column] = clean[name][column].astype(float)
-    return Dataset(sources=tuple(sources), **clean)
+    return Dataset(sources=tuple(sources), table_files=table_files, **clean)
