@@ -8,7 +8,10 @@ waits for the text it expects first, then for the script to be idle.
 from __future__ import annotations
 
 import ast
+import json
+import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -18,6 +21,7 @@ VIEWPORT = {"width": 1280, "height": 1800}  # tall, so most pages fit before the
 EXCEPTION = '[data-testid="stException"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGES_FOLDER = ROOT / "app_pages"
+DEFAULT_WAIT_S = 30
 
 
 def wait_idle(page: Page) -> None:
@@ -101,6 +105,40 @@ def move_slider(page: Page, label: str, steps: int) -> None:
     key = "ArrowRight" if steps > 0 else "ArrowLeft"
     for _ in range(abs(steps)):
         page.keyboard.press(key)
+
+
+def linked_scenario(url: str) -> dict:
+    """The scenario changes the server wrote into the address (ui/share.py write_link): {} for the defaults."""
+    text = parse_qs(urlparse(url).query).get("scenario")
+    return json.loads(text[0]) if text else {}
+
+
+def expect_server_scenario(page: Page, changes: dict, timeout_s: float = DEFAULT_WAIT_S) -> None:
+    """Wait until the server has run with this scenario: it rewrites the address at the end of every
+    sidebar draw, so the address holding ``changes`` means the server (not just the browser's widget)
+    has the values. A slider's value reaches the server a moment after the key press; anything saved
+    before that would save the value before the move, as it would for a person that quick."""
+    deadline = time.monotonic() + timeout_s
+    while linked_scenario(page.url) != changes:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the server never ran the scenario {changes}: the address holds {linked_scenario(page.url)}")
+        page.wait_for_timeout(100)
+    wait_idle(page)
+
+
+def set_slider(page: Page, label: str, value: int) -> None:
+    """Move a sidebar slider to ``value`` with the arrow keys, one press at a time, each press checked in
+    the browser (a press while the sidebar redraws can be lost, as a click can be), until it shows ``value``."""
+    slider = sidebar_slider(page, label)
+    expect(slider).to_have_count(1)
+    for _ in range(3 * abs(value) + 3):
+        now = int(float(slider.input_value()))
+        if now == value:
+            return
+        slider.focus()
+        page.keyboard.press("ArrowRight" if value > now else "ArrowLeft")
+        expect(slider).not_to_have_value(str(now))
+    expect(slider).to_have_value(str(value))
 
 
 def upload(page: Page, paths: list[Path]) -> None:

@@ -25,13 +25,14 @@ from finance.report.xlsx import sheet_titles
 from finance.store.scenarios import ScenarioStore
 from tests.browser.driver import (
     expect_no_exception,
+    expect_server_scenario,
     go_to,
     main,
     main_button,
     metric_value,
-    move_slider,
     multiselect,
     pick,
+    set_slider,
     sidebar_slider,
     table_with,
     text_field,
@@ -87,10 +88,6 @@ def save_option(page: Page, name: str, description: str) -> None:
     expect_no_exception(page)
 
 
-@pytest.mark.skip(
-    reason="intermittent in full runs (3 of 7): a sidebar slider moved by arrow keys does not reach the server, or reaches it "
-    "after the save; issues 10 and 11 stay open until the cause is found"
-)
 def test_save_three_options_compare_them_and_download_the_board_pack(app_page: Page, app_url: str, server_store, sample_model, tmp_path):
     page = app_page
     names = [name for name, _, _ in SAVES]
@@ -101,12 +98,10 @@ def test_save_three_options_compare_them_and_download_the_board_pack(app_page: P
     page.goto(app_url)
     wait_idle(page)
     go_to(page, "Options", "Options for the board")
-    for (name, description, _), steps in zip(SAVES, [None, (OVERHEAD, 5), (CONTRACT, -3)], strict=True):
+    for (name, description, scenario), steps in zip(SAVES, [None, (OVERHEAD, 5), (CONTRACT, -3)], strict=True):
         if steps:
-            label, by = steps
-            move_slider(page, label, by)
-            expect(sidebar_slider(page, label)).to_have_value(str(by))
-            wait_idle(page)
+            set_slider(page, *steps)
+        expect_server_scenario(page, scenario.changes())  # saved only once the server has the slider's value
         save_option(page, name, description)
     saved = {s.name: s for s in server_store.list()}
     assert set(names) <= set(saved)

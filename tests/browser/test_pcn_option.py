@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from finance.analysis.compare import compare
 from finance.format import gbp
 from finance.model.scenario import Scenario
-from tests.browser.driver import expect_no_exception, go_to, main, multiselect, pick, table_with, wait_idle
+from tests.browser.driver import expect_no_exception, expect_server_scenario, go_to, main, multiselect, pick, table_with, wait_idle
 from tests.browser.test_options import COMPARE, WITH_CURRENT, sample_model, save_option, server_store  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -22,10 +22,6 @@ OPTIONS = (
 )
 
 
-@pytest.mark.skip(
-    reason="intermittent in full runs after test_options (2 of 6): option B is saved with every change slider at -50%, "
-    "never when run alone. Issue 11 stays open until the cause (state left by an earlier test, or a slider race) is found."
-)
 def test_pcns_run_enhanced_access_as_an_option(app_page: Page, app_url: str, server_store, sample_model):  # noqa: F811
     page = app_page
     comparison = compare(sample_model, [(name, scenario) for name, _, scenario in OPTIONS])
@@ -38,7 +34,8 @@ def test_pcns_run_enhanced_access_as_an_option(app_page: Page, app_url: str, ser
     page.goto(app_url)
     wait_idle(page)
     go_to(page, "Options", "Options for the board")
-    name, description, _ = OPTIONS[0]
+    name, description, scenario = OPTIONS[0]
+    expect_server_scenario(page, scenario.changes())
     save_option(page, name, description)
 
     sidebar = page.get_by_test_id("stSidebar")
@@ -51,8 +48,8 @@ def test_pcns_run_enhanced_access_as_an_option(app_page: Page, app_url: str, ser
     page.get_by_role("option", name=EA, exact=True).click()
     page.keyboard.press("Escape")
     expect(routes).to_contain_text(EA)
-    wait_idle(page)
-    name, description, _ = OPTIONS[1]
+    name, description, scenario = OPTIONS[1]
+    expect_server_scenario(page, scenario.changes())  # the route has reached the server, nothing else has moved
     save_option(page, name, description)
 
     saved = {s.name: s.scenario for s in server_store.list()}

@@ -32,6 +32,7 @@ from tests.browser.driver import (
     ROOT,
     VIEWPORT,
     expect_no_exception,
+    expect_server_scenario,
     go_to,
     main,
     main_button,
@@ -207,10 +208,6 @@ def _practice_label(position: int) -> str:
     return f"{row['practice_name']} ({row['practice_code']})"
 
 
-@pytest.mark.skip(
-    reason="intermittent in full runs: a link's waiting scenario is sometimes not applied after the upload (the surplus stays the "
-    "data's own); seen in 3 of 5 full browser runs, never alone. Issue 10 stays open for it; tests/ui/test_link_pending.py covers the logic."
-)
 def test_a_link_opened_before_and_after_loading_the_data(chromium, app_url: str, tmp_path: Path) -> None:
     workbook = tmp_path / "federation.xlsx"
     workbook.write_bytes(workbook_bytes(valid_sheets()))
@@ -241,7 +238,7 @@ def test_a_link_opened_before_and_after_loading_the_data(chromium, app_url: str,
                 page.set_default_timeout(DEFAULT_TIMEOUT_MS)
                 open_page(page, link, "Federation overview")
                 expect(main(page).get_by_text("The scenario from your link is applied.", exact=True)).to_be_visible()
-            wait_idle(page)
+            expect_server_scenario(page, scenario.changes())  # the whole scenario, exclusion included, is the server's now
             go_to(page, "Overview", "Federation overview")
             expect(metric_value(page, SURPLUS)).to_have_text(expected)
             # The sidebar holds the exclusion: the address it writes from its own scenario names the practice.
