@@ -7,6 +7,8 @@ loaded files. The data the pages draw is anonymised once, in ui/state.py; this i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ui import meeting_mode, state
 
 
@@ -15,6 +17,13 @@ def shown(text: str) -> str:
     if not state.meeting_on() or not text:
         return text
     return meeting_mode.hide_in_text(text, state.source().dataset, state.loaded().aliases)
+
+
+def shown_by() -> Callable[[str], str]:
+    """``shown`` as a plain function of the text (no session state), as a widget's format_func must be."""
+    if not state.meeting_on():
+        return str
+    return state.loaded().aliases.hider.hide
 
 
 def file_name(name: str) -> str:

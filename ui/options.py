@@ -118,7 +118,7 @@ def manage(saved: list[SavedScenario]) -> None:
     session_keeper.recall("manage_option", names)
     if st.session_state.get("manage_option") not in names:
         st.session_state["manage_option"] = names[0]
-    chosen = st.selectbox("Saved option", names, key="manage_option", format_func=meeting_text.shown)
+    chosen = st.selectbox("Saved option", names, key="manage_option", format_func=meeting_text.shown_by())
     option = next(s for s in saved if s.name == chosen)
     description = meeting_text.shown(option.description)
     st.caption(f"{description + ' · ' if description else ''}{state.model_scenario(option.scenario).describe()}")
@@ -210,7 +210,7 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
     with_current = st.checkbox("Include the scenario in the sidebar", value=False, key="compare_current")
     # The picker's label and limit stay fixed: changing either would make it a new widget and lose the choice.
     picked = st.multiselect(
-        "Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options", format_func=meeting_text.shown
+        "Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options", format_func=meeting_text.shown_by()
     )
     if with_current and len(picked) == MAX_OPTIONS:
         picked = picked[: MAX_OPTIONS - 1]
@@ -232,7 +232,7 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
             "Their figures here are worked on the data loaded now."
         )
     session_keeper.recall("compare_base", [o.name for o in options])
-    base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base", format_func=meeting_text.shown)
+    base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base", format_func=meeting_text.shown_by())
     return options, base
 
 
