@@ -20,7 +20,9 @@ from tests.ui.apptest import (
     expected_headline,
     go,
     headline,
+    metrics,
     open_app,
+    shown_table,
     upload,
 )
 from ui.meeting_mode import aliases_for, anonymise, letters
@@ -245,3 +247,23 @@ def test_the_board_pack_in_meeting_mode_names_no_file_and_no_typed_practice(stor
         assert not found_in(text, words), f"{name}: {found_in(text, words)}"
         assert "Practice A and Practice B out" in text, name
     assert "File 1" in files["xlsx"]  # the Assumptions sheet lists the files
+
+
+def test_the_analyses_keep_the_excluded_practices_in_meeting_mode_and_save_them_by_their_real_codes(store, sample_dataset):
+    at = open_app()
+    at.multiselect(key="excluded_practices").set_value(["F81004"]).run()
+    shown = {}
+    for meeting in (False, True):
+        at.toggle(key="meeting_mode").set_value(meeting).run()
+        go(at, "Fee designer")
+        designer = metrics(at)
+        go(at, "Three-year plan")
+        shown[meeting] = (designer, shown_table(at.dataframe[-1]).to_dict())
+    assert shown[True] == shown[False]
+    go(at, "Fee designer")
+    at.text_input(key="designer_option_name").set_value("Designed in the meeting").run()
+    button(at, "Save").click().run()
+    assert_ok(at)
+    saved = store.load("Designed in the meeting")
+    assert saved.scenario.excluded_practices == ("F81004",)
+    assert saved.matches(sample_dataset) and saved.file_names == tuple(sample_dataset.file_names)
