@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import streamlit as st
+
 from ui import meeting_mode, state
 
 
@@ -47,3 +49,12 @@ def distinct(names: list[str]) -> dict[str, str]:
         told_apart[name] = candidate
         taken.add(candidate.casefold())
     return told_apart
+
+
+def hide_link_note() -> None:
+    """The note a link or a restored session leaves for the page (ui/share.py shows it), as shown: it can
+    name excluded practices by their codes. Called before the note is shown."""
+    note = st.session_state.get("link_note")
+    if note and state.meeting_on():
+        kind, message = note
+        st.session_state["link_note"] = (kind, shown(message))

@@ -158,7 +158,7 @@ def _load() -> None:
     notes = sidebar.apply(option.scenario, set(state.source().dataset.practices["practice_code"]))
     st.session_state["link_note"] = (
         "info",
-        meeting_text.shown(f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else "")),
+        f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),  # shown by ui/frame.py
     )
 
 

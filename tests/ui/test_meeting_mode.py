@@ -267,3 +267,15 @@ def test_the_analyses_keep_the_excluded_practices_in_meeting_mode_and_save_them_
     saved = store.load("Designed in the meeting")
     assert saved.scenario.excluded_practices == ("F81004",)
     assert saved.matches(sample_dataset) and saved.file_names == tuple(sample_dataset.file_names)
+
+
+def test_loading_an_option_in_meeting_mode_says_so_by_its_shown_name(store, sample_dataset):
+    store.save("Eden out", Scenario(excluded_practices=("F81004",)), "The Eden Surgeries leaves", sample_dataset)
+    at = open_app("Options")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    button(at, "Load into the sidebar").click().run()
+    assert_ok(at)
+    assert at.multiselect(key="excluded_practices").value == ["F81004"]
+    shown = everything_shown(at)
+    assert "'Practice A out' is loaded into the sidebar." in shown
+    assert not found_in(shown, real_words(sample_dataset) | {"Eden"})
