@@ -1,7 +1,8 @@
 """The designer's, uncertainty's and plan's results for this session, worked out once per question.
 
 They live in the session's own memo (``state.loaded().memo``, beside the model), never in a cache
-shared by sessions. The last of each is kept for the board pack on the Options page.
+shared by sessions. The last of each is kept for the board pack on the Options page. Each is handed the
+sidebar's scenario and runs on the model's codes (Practice A, B, … in meeting mode: ui/state.model_scenario).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def _remember(key: tuple, work):
 
 
 def design(scenario: Scenario, max_fee_pct: float) -> tuple[Design, list[ServiceStory], Affordability]:
+    scenario = state.model_scenario(scenario)
+
     def work():
         model = state.loaded().model
         found = design_fees(model, scenario, max_fee_pct)
@@ -36,6 +39,7 @@ def design(scenario: Scenario, max_fee_pct: float) -> tuple[Design, list[Service
 
 
 def draws_key(scenario: Scenario, ranges: Sequence[Range], draws: int, seed: int) -> tuple:
+    scenario = state.model_scenario(scenario)
     return ("uncertainty", scenario.to_json(), json.dumps([(r.name, r.low, r.likely, r.high) for r in ranges]), int(draws), int(seed))
 
 
@@ -44,11 +48,20 @@ def has_draws(key: tuple) -> bool:
 
 
 def run_draws(scenario: Scenario, ranges: Sequence[Range], draws: int, seed: int) -> Uncertainty:
-    return _remember(draws_key(scenario, ranges, draws, seed), lambda: uncertainty(state.loaded().model, scenario, ranges, draws, seed))
+    shown = state.model_scenario(scenario)
+    return _remember(draws_key(scenario, ranges, draws, seed), lambda: uncertainty(state.loaded().model, shown, ranges, draws, seed))
 
 
 def plan(scenario: Scenario, chosen: Plan) -> PlanResult:
+    scenario = state.model_scenario(scenario)
     return _remember(("plan", scenario.to_json(), json.dumps(chosen.to_dict())), lambda: run_plan(state.loaded().model, scenario, chosen))
+
+
+def to_save(model_scenario: Scenario) -> Scenario:
+    """A scenario the model returned (its excluded practices by the model's codes) as the store keeps it: by the real codes."""
+    if not model_scenario.excluded_practices:
+        return model_scenario
+    return model_scenario.with_changes(excluded_practices=tuple(state.real_code(c) for c in model_scenario.excluded_practices))
 
 
 def board_sheets() -> list:

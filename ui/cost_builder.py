@@ -10,7 +10,7 @@ from finance.format import gbp_per_unit
 from finance.ingest.read import Upload
 from finance.ingest.tables import DELIVERERS
 from finance.model.staff_costs import COST_COLUMN, rates, replace_staffing, staffing_lines
-from ui import state
+from ui import meeting_text, state
 
 FILE_NAME = "service_staffing.csv"
 DELIVERER_WORDS = {"practice": "the practice (in-house)", "federation": "the federation", "pcn": "the PCN"}
@@ -68,12 +68,15 @@ def show() -> None:
     full = replace_staffing(staffing, service, deliverer, edited)
     content = full.to_csv(index=False).encode("utf-8")
     st.download_button("Download service_staffing.csv", data=content, file_name=FILE_NAME, mime="text/csv", key="cost_builder_download")
-    holding = data.dataset.files_holding("service_staffing")
+    real = state.source()  # the files by their real names (File 1, 2, … in meeting mode's copy)
+    holding = real.dataset.files_holding("service_staffing")
     in_workbook = [name for name in holding if not name.lower().endswith(".csv")]  # read at upload: no file is opened again here
     if in_workbook:
-        st.caption(f"{', '.join(in_workbook)} holds a service_staffing sheet: replace it with the downloaded table and upload again.")
+        shown = ", ".join(meeting_text.file_name(name) for name in in_workbook)
+        st.caption(f"{shown} holds a service_staffing sheet: replace it with the downloaded table and upload again.")
         return
     if st.button("Use these costs", key="cost_builder_use", type="primary"):
+        data = real
         kept = tuple(u for u in data.uploads if u.name not in holding)  # the CSV the builder's table replaces
         uploads = (*kept, Upload(FILE_NAME, content))
         result = state.validate(uploads)

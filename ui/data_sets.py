@@ -12,7 +12,7 @@ import streamlit as st
 
 from finance.errors import FinanceError
 from finance.store.datasets import DataSetStore
-from ui import auth, state, workspace
+from ui import auth, meeting_text, state, workspace
 
 
 def store() -> DataSetStore:
@@ -25,7 +25,7 @@ def show() -> None:
     if not auth.configured():
         return
     st.subheader("Kept in this workspace")
-    data = state.loaded()
+    data = state.source()  # the files by their real names, to keep
     if not data.is_sample:
         with st.form("keep_data_set", clear_on_submit=True):
             name = st.text_input("Name for the data loaded now", placeholder="March 2026 figures")
@@ -35,7 +35,7 @@ def show() -> None:
                 except FinanceError as exc:
                     st.error(str(exc), icon=":material/error:")
                 else:
-                    st.toast(f"Kept '{saved.name}' in this workspace.", icon=":material/check_circle:")
+                    st.toast(meeting_text.shown(f"Kept '{saved.name}' in this workspace."), icon=":material/check_circle:")
     try:
         kept = store().list()
     except FinanceError as exc:
@@ -48,9 +48,7 @@ def show() -> None:
     chosen = st.selectbox(
         "Kept data set",
         list(by_id),
-        format_func=lambda i: (
-            f"{by_id[i].name} ({', '.join(by_id[i].file_names)}; kept {by_id[i].saved_at:%d %b %Y} by {by_id[i].saved_by})"
-        ),
+        format_func=lambda i: _described(by_id[i]),
         key="kept_data_set",
     )
     open_column, delete_column = st.columns(2)
@@ -62,8 +60,14 @@ def show() -> None:
         except FinanceError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
-            st.toast(f"Deleted '{by_id[chosen].name}' and its files.", icon=":material/delete:")
+            st.toast(meeting_text.shown(f"Deleted '{by_id[chosen].name}' and its files."), icon=":material/delete:")
             st.rerun()
+
+
+def _described(kept) -> str:
+    """A kept set in the picker: its name, its files (their count in meeting mode: kept files have no alias), when and by whom."""
+    files = f"{len(kept.file_names)} files" if state.meeting_on() else ", ".join(kept.file_names)
+    return meeting_text.shown(f"{kept.name} ({files}; kept {kept.saved_at:%d %b %Y} by {kept.saved_by})")
 
 
 def _open(data_set_id: str, name: str) -> None:
@@ -74,7 +78,7 @@ def _open(data_set_id: str, name: str) -> None:
         return
     result = state.validate(uploads)  # what comes back from storage is checked like any upload
     if not result.ok:
-        st.error(f"'{name}' no longer passes the upload checks, so it was not opened.", icon=":material/error:")
+        st.error(meeting_text.shown(f"'{name}' no longer passes the upload checks, so it was not opened."), icon=":material/error:")
         return
     state.replace_data(result, uploads, f"Kept in this workspace: {name}")
     st.rerun()

@@ -8,7 +8,7 @@ import streamlit as st
 from finance.errors import FinanceError
 from finance.format import gbp, whole_pounds_adding_up
 from finance.model.scenario import Scenario
-from ui import analysis_charts, analysis_state, sidebar, state
+from ui import analysis_charts, analysis_state, meeting_text, sidebar, state
 from ui.components import money_table
 
 MAX_FEE_KEY = "designer_max_fee"
@@ -113,8 +113,8 @@ def _save(scenario: Scenario) -> None:
     name = st.text_input("Option name", value="Designed fees", key="designer_option_name")
     if st.button("Save", key="designer_save"):
         try:
-            saved = store().save(name, scenario, "Fees from the fee designer", state.loaded().dataset)
+            saved = store().save(name, analysis_state.to_save(scenario), "Fees from the fee designer", state.source().dataset)
         except FinanceError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(meeting_text.shown(str(exc)), icon=":material/error:")
         else:
-            st.toast(f"Saved '{saved.name}': compare it on the Options page.", icon=":material/check_circle:")
+            st.toast(meeting_text.shown(f"Saved '{saved.name}': compare it on the Options page."), icon=":material/check_circle:")

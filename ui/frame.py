@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, meeting_mode, session_keeper, share, sidebar, state, theme, workspace
+from ui import auth, meeting_mode, meeting_text, session_keeper, share, sidebar, state, theme, workspace
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -48,6 +48,7 @@ def run(start: str = "Overview") -> None:
     scenario = sidebar.show(data.dataset, data.average_fee_pct, practice_label=state.practice_labels())
     share.write_link(scenario, data.dataset.fingerprint)
     session_keeper.write_cookie()
+    meeting_text.hide_link_note()  # a note can name practices by their codes
     share.show_note()
     auth.sign_out_button()
     try:

@@ -3,7 +3,8 @@ each with a remove button; going back to the sample and forgetting the session a
 
 The choice is asked at the upload itself, not set beforehand by a checkbox: a checkbox that the
 page forgot on leaving it once replaced 645 income lines by one file. With the sample loaded there
-is nothing of the user's to lose, so an upload replaces it straight away.
+is nothing of the user's to lose, so an upload replaces it straight away. In meeting mode the files
+are File 1, File 2, … (ui/meeting_text.py): a file is often named after its practice.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 
 from finance.ingest.read import Upload
 from finance.nhs.services import replace_catalogue
-from ui import confirm, session_keeper, state
+from ui import confirm, meeting_text, session_keeper, state
 
 HANDLED = "uploads_handled"  # the signature of the files in the uploader that were already added or replaced
 REMOVE_PROBLEM = "remove_file_problem"
@@ -37,10 +38,12 @@ def handle_upload(uploads: tuple[Upload, ...]) -> None:
         return
     count = len(data.uploads)
     names = ", ".join(u.name for u in uploads) if len(uploads) <= 3 else f"these {len(uploads)} files"
+    if state.meeting_on():  # the new files have no alias yet
+        names = f"the {len(uploads)} file{'s' if len(uploads) != 1 else ''} just chosen"
     same = sorted({u.name for u in uploads} & {u.name for u in data.uploads})
     if not same:
         clash = ""
-    elif len(same) <= 3:
+    elif len(same) <= 3 and not state.meeting_on():
         clash = (
             f" If you add, the new {', '.join(same)} replace{'s' if len(same) == 1 else ''} the loaded one{'s' if len(same) != 1 else ''}."
         )
@@ -79,12 +82,13 @@ def file_list() -> None:
     st.markdown(f"**Files loaded now** ({len(data.uploads)})")
     for position, upload in enumerate(data.uploads):
         name, size, remove = st.columns([6, 2, 2], vertical_alignment="center")
-        name.markdown(f"`{upload.name}`")
+        shown = meeting_text.file_name(upload.name)
+        name.markdown(f"`{shown}`")
         size.caption(f"{len(upload.content) / 1024:,.0f} KB" if len(upload.content) >= 1024 else "under 1 KB")
-        remove.button("Remove", key=f"remove_file_{position}", on_click=_remove, args=(upload.name,), help=f"Remove {upload.name}")
+        remove.button("Remove", key=f"remove_file_{position}", on_click=_remove, args=(upload.name,), help=f"Remove {shown}")
     problem = st.session_state.pop(REMOVE_PROBLEM, None)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(meeting_text.shown(problem), icon=":material/error:")
 
 
 def _remove(name: str) -> None:

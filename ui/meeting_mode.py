@@ -8,18 +8,21 @@ sidebar's controls keep the real codes, so switching the mode back and forth los
 
 Letters follow the real practice codes' order (A to Z, then AA, AB, … as Excel names columns), so
 the same data always gives the same letters. PCN names are replaced too: a PCN's name is often its
-town, and a PCN of two practices would name them.
+town, and a PCN of two practices would name them. The uploaded files are File 1, File 2, … in the
+order they were loaded (a file is often named after its practice), and free text (an option's name
+and description, a message, the data's label) goes through ``hide_in_text`` (ui/name_hider.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
+from ui.name_hider import NameHider
 
 TOGGLE_KEY = "meeting_mode"
 TOGGLE_LABEL = "Meeting mode: hide practice names"
@@ -42,11 +45,13 @@ def letters(position: int) -> str:
 
 @dataclass(frozen=True)
 class Aliases:
-    """Real practice code -> shown code and name; real PCN name -> shown PCN name."""
+    """Real practice code -> shown code and name; real PCN name -> shown PCN name; real file name -> File 1, 2, …"""
 
     codes: Mapping[str, str]
     names: Mapping[str, str]
     pcns: Mapping[str, str]
+    files: Mapping[str, str] = field(default_factory=dict)
+    hider: NameHider = field(default_factory=lambda: NameHider({}), repr=False, compare=False)
 
     @property
     def real_codes(self) -> dict[str, str]:
@@ -67,23 +72,25 @@ def aliases_for(dataset: Dataset) -> Aliases:
     for pcn in practices["pcn"]:
         if isinstance(pcn, str) and pcn not in pcns:
             pcns[pcn] = f"PCN {len(pcns) + 1}"
-    return Aliases(codes, names, pcns)
+    files = {name: f"File {i}" for i, name in enumerate(dict.fromkeys(dataset.file_names), start=1)}
+    real_names = dict(zip(practices["practice_code"].map(names), practices["practice_name"], strict=True))
+    whole = {real: names[code] for code, real in zip(practices["practice_code"], practices["practice_name"], strict=True)}
+    whole |= pcns | codes | files
+    owners = {alias: [real] for alias, real in real_names.items()} | {alias: [real] for real, alias in pcns.items()}
+    return Aliases(codes, names, pcns, files, NameHider.build(whole, owners))
 
 
 def hide_in_text(text: str, dataset: Dataset, aliases: Aliases) -> str:
-    """A text (such as the data's label, which names the areas of an NHS payments import) with every real
-    practice name, PCN name and practice code replaced by its shown one, longest first."""
-    practices = dataset.practices
-    swaps = {**dict(zip(practices["practice_name"], practices["practice_code"].map(aliases.names), strict=True)), **aliases.pcns}
-    swaps |= dict(aliases.codes)
-    for real in sorted(swaps, key=len, reverse=True):
-        if isinstance(real, str) and real:
-            text = text.replace(real, swaps[real])
-    return text
+    """A text (the data's label, which names the areas of an NHS payments import and the files; an option's
+    name) with every real practice name, PCN name, practice code and file name replaced by its shown one,
+    and the distinctive parts of the names too ("Eden" of "The Eden Surgeries"): see ui/name_hider.py.
+    ``dataset`` is the real data ``aliases`` were made from."""
+    return aliases.hider.hide(text)
 
 
 def anonymise(dataset: Dataset, aliases: Aliases) -> Dataset:
-    """The same figures under the shown codes and names; the files (and so the fingerprint) are the same."""
+    """The same figures under the shown codes and names, and the files as File 1, 2, …; their contents
+    (and so the fingerprint) are the same."""
     practices = dataset.practices.copy()
     practices["practice_name"] = practices["practice_code"].map(aliases.names)
     practices["pcn"] = practices["pcn"].map(lambda p: aliases.pcns.get(p, p) if isinstance(p, str) else p)
@@ -91,6 +98,8 @@ def anonymise(dataset: Dataset, aliases: Aliases) -> Dataset:
     return replace(
         dataset,
         practices=practices,
+        sources=tuple(replace(source, name=aliases.files.get(source.name, source.name)) for source in dataset.sources),
+        table_files=tuple((table, aliases.files.get(file, file)) for table, file in dataset.table_files),
         income=_recode(dataset.income, aliases),
         activity=_recode(dataset.activity, aliases),
         practice_costs=_recode(dataset.practice_costs, aliases),

@@ -1,7 +1,9 @@
 """Components of the Options page: save the sidebar's scenario, manage saved ones, compare them,
 and make the board pack. Saved scenarios live in the store (a DuckDB file, or PostgreSQL), in this
 session's workspace, so they survive a refresh and a restart; they hold scenario parameters and
-file names, never uploaded figures."""
+file names, never uploaded figures. In meeting mode the options' names and descriptions, which users type
+("Penistone and Hill Brow out"), are shown through ui/meeting_text.py: on screen, in the comparison and
+in the board pack, whose option names are the shown ones."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from finance.model.scenario import Scenario
 from finance.report.charts import report_figures
 from finance.report.pack import appraisal_files, chart_images_by_format, comparison_html, comparison_workbook, images_available, options_csv
 from finance.store.scenarios import SavedScenario, ScenarioStore
-from ui import analysis_state, confirm, session_keeper, sidebar, state, workspace
+from ui import analysis_state, confirm, meeting_text, session_keeper, sidebar, state, workspace
 from ui.components import money_table
 
 CURRENT = "Current (sidebar)"
@@ -39,20 +41,21 @@ def save_form(scenario: Scenario) -> None:
         st.form_submit_button("Save option", type="primary", on_click=_save, args=(scenario,))
     taken = st.session_state.get(REPLACE_NAME)
     if taken:
+        shown = meeting_text.shown(taken)
         confirm.ask_now(
             "replace_option",
-            f"An option named '{taken}' is already saved. Replace it with the scenario in the sidebar?",
-            f"Replace '{taken}'",
+            f"An option named '{shown}' is already saved. Replace it with the scenario in the sidebar?",
+            f"Replace '{shown}'",
             on_yes=lambda: _save(scenario, replace=True),
         )
         if not confirm.asking("replace_option"):
             st.session_state.pop(REPLACE_NAME, None)
     problem = st.session_state.pop("option_save_problem", None)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(meeting_text.shown(problem), icon=":material/error:")
     done = st.session_state.pop("option_saved", None)
     if done:
-        st.toast(done, icon=":material/check_circle:")
+        st.toast(meeting_text.shown(done), icon=":material/check_circle:")
 
 
 REPLACE_NAME = "option_replace_name"
@@ -93,8 +96,8 @@ def saved_table(saved: list[SavedScenario]) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "Option": [s.name for s in saved],
-                "Description": [s.description for s in saved],
+                "Option": [meeting_text.shown(s.name) for s in saved],
+                "Description": [meeting_text.shown(s.description) for s in saved],
                 "Saved": [f"{s.saved_at:%d %b %Y %H:%M} UTC" for s in saved],
                 "Made on": ["the data loaded now" if s.matches(dataset) else "other data" for s in saved],
                 "Scenario": [state.model_scenario(s.scenario).describe() for s in saved],  # meeting mode: no real codes
@@ -115,10 +118,13 @@ def manage(saved: list[SavedScenario]) -> None:
     session_keeper.recall("manage_option", names)
     if st.session_state.get("manage_option") not in names:
         st.session_state["manage_option"] = names[0]
-    chosen = st.selectbox("Saved option", names, key="manage_option")
+    chosen = st.selectbox("Saved option", names, key="manage_option", format_func=meeting_text.shown_by())
     option = next(s for s in saved if s.name == chosen)
-    st.caption(f"{option.description + ' · ' if option.description else ''}{state.model_scenario(option.scenario).describe()}")
-    mismatch = option.mismatch(state.loaded().dataset)
+    description = meeting_text.shown(option.description)
+    st.caption(f"{description + ' · ' if description else ''}{state.model_scenario(option.scenario).describe()}")
+    mismatch = option.mismatch(state.source().dataset)
+    if mismatch and state.meeting_on():  # the files it was saved on may not be loaded, so have no alias
+        mismatch = f"'{meeting_text.shown(option.name)}' was saved on other data than the data loaded now, so its figures may differ."
     if mismatch:
         st.warning(mismatch, icon=":material/warning:")
     st.text_input("New name (to rename or duplicate)", key="option_new_name")
@@ -130,13 +136,13 @@ def manage(saved: list[SavedScenario]) -> None:
     delete.button("Delete", key="delete_option", on_click=confirm.open_question, args=("delete_option",))
     confirm.ask_now(
         "delete_option",
-        f"Delete the option '{chosen}'? It is deleted for everyone using this server.",
-        f"Yes, delete '{chosen}'",
+        f"Delete the option '{meeting_text.shown(chosen)}'? It is deleted for everyone using this server.",
+        f"Yes, delete '{meeting_text.shown(chosen)}'",
         on_yes=_delete,
     )
     problem = st.session_state.pop("option_problem", None)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(meeting_text.shown(problem), icon=":material/error:")
 
 
 def _chosen() -> str:
@@ -152,7 +158,7 @@ def _load() -> None:
     notes = sidebar.apply(option.scenario, set(state.source().dataset.practices["practice_code"]))
     st.session_state["link_note"] = (
         "info",
-        f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),
+        f"'{option.name}' is loaded into the sidebar." + (" Note: " + "; ".join(notes) + "." if notes else ""),  # shown by ui/frame.py
     )
 
 
@@ -188,7 +194,7 @@ def _act(work, done: str):
         st.session_state["option_problem"] = str(exc)
         return None
     st.session_state["option_new_name"] = ""
-    st.toast(done, icon=":material/check_circle:")
+    st.toast(meeting_text.shown(done), icon=":material/check_circle:")
     return result
 
 
@@ -203,12 +209,13 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
     # Never ticked for the user: the sidebar's scenario joins the comparison (and the board pack) only when chosen.
     with_current = st.checkbox("Include the scenario in the sidebar", value=False, key="compare_current")
     # The picker's label and limit stay fixed: changing either would make it a new widget and lose the choice.
-    picked = st.multiselect("Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options")
+    picked = st.multiselect(
+        "Saved options to compare", names, max_selections=MAX_OPTIONS, key="compare_options", format_func=meeting_text.shown_by()
+    )
     if with_current and len(picked) == MAX_OPTIONS:
         picked = picked[: MAX_OPTIONS - 1]
-        st.caption(
-            f"Four options at most: '{st.session_state['compare_options'][-1]}' is left out while the sidebar's scenario is included."
-        )
+        left_out = meeting_text.shown(st.session_state["compare_options"][-1])
+        st.caption(f"Four options at most: '{left_out}' is left out while the sidebar's scenario is included.")
     options = [Option(s.name, s.scenario, s.description) for s in saved if s.name in picked]
     if with_current:
         taken = {n.casefold() for n in names}
@@ -221,10 +228,11 @@ def choose_options(saved: list[SavedScenario], scenario: Scenario) -> tuple[list
     other = [s.name for s in saved if s.name in picked and not s.matches(dataset)]
     if other:
         st.warning(
-            f"Made on other data than the data loaded now: {', '.join(other)}. Their figures here are worked on the data loaded now."
+            f"Made on other data than the data loaded now: {', '.join(map(meeting_text.shown, other))}. "
+            "Their figures here are worked on the data loaded now."
         )
     session_keeper.recall("compare_base", [o.name for o in options])
-    base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base")
+    base = st.selectbox("Measure the others against", [o.name for o in options], key="compare_base", format_func=meeting_text.shown_by())
     return options, base
 
 
@@ -263,8 +271,8 @@ def comparison_tables(comparison: Comparison) -> None:
 
 def board_pack(comparison: Comparison) -> None:
     """Make the pack on request (a workbook takes a moment), then offer each file to download."""
-    federation = st.text_input(
-        "The federation's name (printed on every page)", key="pack_federation", placeholder="West Essex GP Federation"
+    federation = meeting_text.shown(
+        st.text_input("The federation's name (printed on every page)", key="pack_federation", placeholder="West Essex GP Federation")
     )
     key = (
         *((o.name, o.description, o.scenario.to_json()) for o in comparison.options),
@@ -328,8 +336,11 @@ def _zip(images: dict[str, dict[str, bytes]]) -> bytes:
 
 
 def run_comparison(options: list[Option], base: str) -> Comparison | None:
+    """The options compared on the model's codes, under their names as shown (the board pack prints these names)."""
     data = state.loaded()
-    options = [Option(o.name, state.model_scenario(o.scenario), o.description) for o in options]  # meeting mode: shown codes
+    names = meeting_text.distinct([o.name for o in options])
+    options = [Option(names[o.name], state.model_scenario(o.scenario), meeting_text.shown(o.description)) for o in options]
+    base = names[base]
     key = ("compare", tuple((o.name, o.scenario.to_json()) for o in options), base)
     if key not in data.memo:
         try:

@@ -28,6 +28,9 @@ def show() -> None:
         "catalogue if you give one; otherwise the sample's catalogue is added as its own file, which your own catalogue replaces "
         "when you upload it above and choose *Add*."
     )
+    if state.meeting_on():
+        st.caption("Meeting mode is on: the import lists practices and areas by name, so it waits until meeting mode is switched off.")
+        return
     file = st.file_uploader("NHS payments file (practice level)", key="payments_file", max_upload_size=int(state.MAX_FILE_MB))
     _show_last_summary()
     if file is None:

@@ -11,7 +11,7 @@ from finance.analysis.plan import Plan, default_notes, default_plan, parse_plan,
 from finance.errors import FinanceError, ScenarioError
 from finance.format import round_half_up, whole_pounds_adding_up
 from finance.model.scenario import Scenario
-from ui import analysis_charts, analysis_state, state
+from ui import analysis_charts, analysis_state, meeting_text, state
 from ui.components import money_table
 
 COLUMNS = {
@@ -137,10 +137,10 @@ def _save_year(result) -> None:
         year = st.selectbox("Year", labels, key="plan_option_year")
         name = st.text_input("Option name", value=f"Plan {year}", key=f"plan_option_name_{year}")
         if st.button("Save", key="plan_option_save"):
-            scenario = result.years[labels.index(year)].results.scenario
+            scenario = analysis_state.to_save(result.years[labels.index(year)].results.scenario)
             try:
-                saved = store().save(name, scenario, f"The plan's {year}: {scenario.describe()}", state.loaded().dataset)
+                saved = store().save(name, scenario, f"The plan's {year}: {scenario.describe()}", state.source().dataset)
             except FinanceError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(meeting_text.shown(str(exc)), icon=":material/error:")
             else:
-                st.toast(f"Saved '{saved.name}': compare it on the Options page.", icon=":material/check_circle:")
+                st.toast(meeting_text.shown(f"Saved '{saved.name}': compare it on the Options page."), icon=":material/check_circle:")

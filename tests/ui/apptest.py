@@ -30,6 +30,8 @@ PAGE_FILES = {
     "About": "about.py",
     "Options": "options.py",
     "Sensitivity": "sensitivity.py",
+    "Fee designer": "fee_designer.py",
+    "Three-year plan": "plan.py",
 }
 # Each page's title and a phrase of its one-sentence intro.
 PAGE_TEXT = {
@@ -40,6 +42,8 @@ PAGE_TEXT = {
     "About": ("About this tool", "What the figures mean, how they are worked out"),
     "Options": ("Options for the board", "Save the sidebar's scenario as a named option"),
     "Sensitivity": ("Sensitivity", "How far the federation surplus (or one practice's gain from the federation) moves"),
+    "Fee designer": ("Fee designer", "The management fee for each service that pays the federation's overheads"),
+    "Three-year plan": ("Three-year plan", "The federation's surplus and reserves year by year"),
 }
 HEADLINE = ("Federation surplus", "Fee income", "Overheads", "Practices better off")
 CHANGE_SLIDERS = (

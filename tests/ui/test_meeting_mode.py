@@ -10,6 +10,7 @@ import pytest
 
 from finance.model.scenario import Scenario
 from finance.store.scenarios import ScenarioStore
+from tests.helpers import valid_sheets, workbook_bytes
 from tests.ui.apptest import (
     PAGE_FILES,
     assert_ok,
@@ -19,7 +20,10 @@ from tests.ui.apptest import (
     expected_headline,
     go,
     headline,
+    metrics,
     open_app,
+    shown_table,
+    upload,
 )
 from ui.meeting_mode import aliases_for, anonymise, letters
 
@@ -119,3 +123,159 @@ def test_the_board_pack_in_meeting_mode_names_no_practice(store, sample_dataset,
     for name, text in (("csv", csv), ("html", html), ("xlsx", cells)):
         assert "Practice A" in text, name
         assert not sorted(w for w in words if w in text), name
+
+
+# Files named after their practices, and options typed by users who name practices as they speak of them.
+OWN_FILES = ("Riverside Surgery figures.xlsx", "Hillview and Old Mill A81003.xlsx")
+TYPED = (
+    ("Riverside and Hillview out", "Old Mill stays; A81003 keeps phlebotomy", ("A81001", "A81002")),
+    ("Old Mill's own fee", "What North PCN's practices pay Riverside", ()),
+)
+
+
+def own_files() -> list[tuple[str, bytes]]:
+    """The small valid set as two workbooks named after practices, with a sheet that is not read (so a warning naming a file)."""
+    sheets = valid_sheets()
+    first = {name: sheets[name] for name in ("practices", "income")}
+    second = {name: sheets[name] for name in sheets if name not in first} | {"Riverside notes": [["note"], ["Hillview rent"]]}
+    return [(OWN_FILES[0], workbook_bytes(first)), (OWN_FILES[1], workbook_bytes(second))]
+
+
+def hidden_words(dataset) -> set[str]:
+    """What must not show: the real names, codes and PCNs, the files' names, and the parts of names users type."""
+    return real_words(dataset) | set(OWN_FILES) | {"Riverside", "Hillview", "Old Mill"}
+
+
+def found_in(text: str, words: set[str]) -> list[str]:
+    lower = text.lower()
+    return sorted(w for w in words if w.lower() in lower)
+
+
+def with_own_files_and_options(store, monkeypatch=None):
+    """A session on the Data page with the two files loaded, and the typed options saved on them."""
+    at = open_app("Data")
+    upload(at, own_files())
+    dataset = state_dataset(at)
+    assert set(dataset.file_names) == set(OWN_FILES)
+    for name, description, excluded in TYPED:
+        store.save(name, Scenario(excluded_practices=excluded), description, dataset)
+    store.save("Riverside on last year's files", Scenario(), "Saved on the sample", sample_only())
+    return at, dataset
+
+
+def state_dataset(at):
+    return at.session_state["loaded"].dataset
+
+
+def sample_only():
+    from finance.ingest.load import load_files
+    from tests.conftest import sample_files
+
+    return load_files(sample_files()).dataset
+
+
+def test_uploaded_files_and_typed_option_names_show_on_no_page(store):
+    at, dataset = with_own_files_and_options(store)
+    words = hidden_words(dataset)
+    assert found_in(everything_shown(at), set(OWN_FILES)) == sorted(OWN_FILES)  # out of meeting mode the Data page names them
+    at.toggle(key="meeting_mode").set_value(True).run()
+    assert_ok(at)
+    for title in PAGE_FILES:
+        go(at, title)
+        if title == "Options":
+            at.multiselect(key="compare_options").set_value([n for n, _, _ in TYPED])
+            at.selectbox(key="manage_option").set_value("Riverside on last year's files").run()
+            assert_ok(at)
+        shown = everything_shown(at)
+        assert not found_in(shown, words), f"{title} shows {found_in(shown, words)}"
+        if title == "Data":
+            assert "File 1" in shown and "File 2" in shown
+        if title == "Options":
+            assert "Practice A and Practice B out" in shown and "Practice C stays; C keeps phlebotomy" in shown
+            assert "saved on other data" in shown
+    at.toggle(key="meeting_mode").set_value(False).run()
+    go(at, "Options")
+    assert "Riverside and Hillview out" in everything_shown(at)  # the names themselves are kept as typed
+
+
+def test_a_set_that_does_not_load_in_meeting_mode_names_no_file(store):
+    at = open_app("Data")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    sheets = valid_sheets()
+    sheets["practices"][1][3] = "lots"  # Riverside's list size: the set does not load
+    upload(at, [("Riverside Surgery.xlsx", workbook_bytes(sheets))])
+    shown = everything_shown(at)
+    assert "nothing was loaded" in shown and "listed when it is switched off" in shown
+    assert not found_in(shown, {"Riverside Surgery.xlsx", "Riverside", "A81001"})
+    at.toggle(key="meeting_mode").set_value(False).run()
+    assert "Riverside Surgery.xlsx" in everything_shown(at)  # the problems, with their file, once it is off
+
+
+def pdf_text(content: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(content)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def xlsx_text(content: bytes) -> str:
+    """Every part of the workbook as text: cells, sheet names, headers and footers, charts."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def test_the_board_pack_in_meeting_mode_names_no_file_and_no_typed_practice(store, monkeypatch):
+    served = capture_downloads(monkeypatch)
+    at, dataset = with_own_files_and_options(store)
+    at.toggle(key="meeting_mode").set_value(True).run()
+    go(at, "Options")
+    at.multiselect(key="compare_options").set_value([n for n, _, _ in TYPED])
+    at.text_input(key="pack_federation").set_value("Riverside and Hillview Federation").run()
+    button(at, "Prepare the board pack").click().run()
+    assert_ok(at)
+    files = {
+        "xlsx": xlsx_text(downloaded(at, served, "Board pack (.xlsx)")),
+        "pdf": pdf_text(downloaded(at, served, "Options appraisal (.pdf)")),
+        "appraisal": downloaded(at, served, "Options appraisal (.html)").decode("utf-8"),
+        "csv": downloaded(at, served, "Result rows (.csv)").decode("utf-8-sig"),
+        "html": downloaded(at, served, "Report with charts (.html)").decode("utf-8"),
+    }
+    words = hidden_words(dataset)
+    for name, text in files.items():
+        assert not found_in(text, words), f"{name}: {found_in(text, words)}"
+        assert "Practice A and Practice B out" in text, name
+    assert "File 1" in files["xlsx"]  # the Assumptions sheet lists the files
+
+
+def test_the_analyses_keep_the_excluded_practices_in_meeting_mode_and_save_them_by_their_real_codes(store, sample_dataset):
+    at = open_app()
+    at.multiselect(key="excluded_practices").set_value(["F81004"]).run()
+    shown = {}
+    for meeting in (False, True):
+        at.toggle(key="meeting_mode").set_value(meeting).run()
+        go(at, "Fee designer")
+        designer = metrics(at)
+        go(at, "Three-year plan")
+        shown[meeting] = (designer, shown_table(at.dataframe[-1]).to_dict())
+    assert shown[True] == shown[False]
+    go(at, "Fee designer")
+    at.text_input(key="designer_option_name").set_value("Designed in the meeting").run()
+    button(at, "Save").click().run()
+    assert_ok(at)
+    saved = store.load("Designed in the meeting")
+    assert saved.scenario.excluded_practices == ("F81004",)
+    assert saved.matches(sample_dataset) and saved.file_names == tuple(sample_dataset.file_names)
+
+
+def test_loading_an_option_in_meeting_mode_says_so_by_its_shown_name(store, sample_dataset):
+    store.save("Eden out", Scenario(excluded_practices=("F81004",)), "The Eden Surgeries leaves", sample_dataset)
+    at = open_app("Options")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    button(at, "Load into the sidebar").click().run()
+    assert_ok(at)
+    assert at.multiselect(key="excluded_practices").value == ["F81004"]
+    shown = everything_shown(at)
+    assert "'Practice A out' is loaded into the sidebar." in shown
+    assert not found_in(shown, real_words(sample_dataset) | {"Eden"})
