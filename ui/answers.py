@@ -1,5 +1,5 @@
 """The figures the Overview's one answer needs beside the sidebar's own results, memoised in the
-session (never across sessions): the surplus under the other participation, and the fee sweep with
+session (state.remember: across sessions only for the public sample): the surplus under the other participation, and the fee sweep with
 the fee break-even, worked out from one Model.lines (at England scale a tenth of a second saved)."""
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ def other_surplus(scenario: Scenario) -> float:
     headline alone: Model.summaries, a third of a full run)."""
     other = state.model_scenario(scenario).with_changes(participation=OTHER[scenario.participation])
     data = state.loaded()
-    key = ("summary", other.to_json())
-    if key not in data.memo:
-        data.memo[key] = float(data.model.summaries([other])["surplus_gbp"].iloc[0])
-    return data.memo[key]
+    return state.remember(("summary", other.to_json()), lambda: float(data.model.summaries([other])["surplus_gbp"].iloc[0]))
 
 
 def sweep_and_fee_breakeven(scenario: Scenario) -> tuple[FeeSweep, Breakeven]:
@@ -30,10 +27,15 @@ def sweep_and_fee_breakeven(scenario: Scenario) -> tuple[FeeSweep, Breakeven]:
     scenario = state.model_scenario(scenario)  # the model's codes (meeting mode renames practices)
     sweep_key = state.sweep_key(scenario)
     found_key = sensitivity.breakeven_key(scenario, "management_fee_pct")
-    if sweep_key not in data.memo or found_key not in data.memo:
-        lines = data.model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={}))
-        if sweep_key not in data.memo:
-            data.memo[sweep_key] = fee_sweep(data.model, scenario, lines=lines)
-        if found_key not in data.memo:
-            data.memo[found_key] = breakeven(data.model, scenario, "management_fee_pct", current_surplus_gbp=surplus, lines=lines)
-    return data.memo[sweep_key], data.memo[found_key]
+    lines = []  # Model.lines once, for whichever of the two is not known yet
+
+    def scenario_lines():
+        if not lines:
+            lines.append(data.model.lines(scenario.with_changes(management_fee_pct=None, service_fee_pct={})))
+        return lines[0]
+
+    sweep = state.remember(sweep_key, lambda: fee_sweep(data.model, scenario, lines=scenario_lines()))
+    fee_breakeven = state.remember(
+        found_key, lambda: breakeven(data.model, scenario, "management_fee_pct", current_surplus_gbp=surplus, lines=scenario_lines())
+    )
+    return sweep, fee_breakeven

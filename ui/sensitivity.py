@@ -16,10 +16,7 @@ BREAKEVEN_PARAMETERS = ("management_fee_pct", "federation_cost_change_pct", "act
 def tornado_table(scenario: Scenario, step: float, practice_code: str | None) -> pd.DataFrame:
     data = state.loaded()
     scenario = state.model_scenario(scenario)
-    key = ("tornado", scenario.to_json(), step, practice_code)
-    if key not in data.memo:
-        data.memo[key] = tornado(data.model, scenario, step, practice_code)
-    return data.memo[key]
+    return state.remember(("tornado", scenario.to_json(), step, practice_code), lambda: tornado(data.model, scenario, step, practice_code))
 
 
 def breakeven_key(scenario: Scenario, parameter: str) -> tuple:
@@ -31,10 +28,9 @@ def breakeven_of(scenario: Scenario, parameter: str) -> Breakeven:
     data = state.loaded()
     surplus = state.results(scenario).federation.surplus_gbp  # results() reads real practice codes
     scenario = state.model_scenario(scenario)
-    key = breakeven_key(scenario, parameter)
-    if key not in data.memo:
-        data.memo[key] = breakeven(data.model, scenario, parameter, current_surplus_gbp=surplus)
-    return data.memo[key]
+    return state.remember(
+        breakeven_key(scenario, parameter), lambda: breakeven(data.model, scenario, parameter, current_surplus_gbp=surplus)
+    )
 
 
 def breakevens(scenario: Scenario) -> list[Breakeven]:

@@ -2,13 +2,16 @@
 
 Everything a user uploads lives in their own session only: the Dataset, the Model (a private
 DuckDB connection) and the results are kept in st.session_state, never in a cache shared across
-sessions. Only the public sample federation is cached for everyone.
+sessions. Only the public sample federation is shared by everyone: its Dataset, its Model (each of
+its calls takes the model's own lock) and the figures worked out on it (``remember``), so a new
+visit's Overview is drawn from figures the server already has.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +42,7 @@ class Loaded:
     model: Model = field(repr=False)
     average_fee_pct: float | None = None
     memo: dict = field(default_factory=dict, repr=False)
+    shared: bool = False  # the public sample's model and figures, shared by every session on it: never closed here
     aliases: meeting_mode.Aliases | None = field(default=None, repr=False)  # set on the meeting-mode copy
     meeting: Loaded | None = field(default=None, repr=False)  # the meeting-mode copy, made on first use
 
@@ -57,11 +61,55 @@ def _sample_dataset() -> Dataset:
     return result.dataset
 
 
+class SharedFigures:
+    """Figures worked out on the public sample, kept for every session on it: bounded, one lock."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self._values: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            if len(self._values) >= self.LIMIT:
+                self._values.pop(next(iter(self._values)))  # the oldest first
+            self._values[key] = value
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_shared() -> tuple[Model, float | None, SharedFigures]:
+    """The sample's model, its average fee and its figures, made once for the server (public data only)."""
+    model = Model(_sample_dataset())
+    return model, average_catalogue_fee(model), SharedFigures()
+
+
 def source() -> Loaded:
     """This session's data with the real practice names; the sample federation on a first visit."""
     if "loaded" not in st.session_state:
-        st.session_state["loaded"] = _make_loaded(_sample_dataset(), sample_uploads(), SAMPLE_LABEL, is_sample=True)
+        model, average_fee_pct, _ = _sample_shared()
+        st.session_state["loaded"] = Loaded(_sample_dataset(), sample_uploads(), SAMPLE_LABEL, True, model, average_fee_pct, shared=True)
     return st.session_state["loaded"]
+
+
+def remember(key: tuple, work: Callable[[], object]):
+    """``work()`` for the data the pages show, worked out once per key: kept in the session's memo, and
+    on the public sample also for every other session on it (never for anyone's own data)."""
+    data = loaded()
+    if key in data.memo:
+        return data.memo[key]
+    shared = _sample_shared()[2] if data.shared else None
+    value = shared.get(key) if shared is not None else None
+    if value is None:
+        value = work()
+        if shared is not None:
+            shared.put(key, value)
+    data.memo[key] = value
+    return value
 
 
 def meeting_on() -> bool:
@@ -132,7 +180,8 @@ def reset_to_sample() -> None:
 
 def _close(old: Loaded | None) -> None:
     if old is not None:
-        old.model.close()
+        if not old.shared:
+            old.model.close()
         if old.meeting is not None:
             old.meeting.model.close()
 
@@ -167,11 +216,9 @@ def results(for_scenario: Scenario | None = None) -> Results:
     data = loaded()
     chosen = model_scenario(for_scenario or scenario())
     key = ("results", chosen.to_json())
-    if key not in data.memo:
-        if len(data.memo) > 32:
-            data.memo.clear()
-        data.memo[key] = data.model.run(chosen)
-    return data.memo[key]
+    if key not in data.memo and len(data.memo) > 32:
+        data.memo.clear()
+    return remember(key, lambda: data.model.run(chosen))
 
 
 def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
@@ -179,10 +226,7 @@ def sweep(for_scenario: Scenario | None = None) -> FeeSweep:
     so moving the fee slider redraws the marker without rerunning the sweep."""
     data = loaded()
     chosen = model_scenario(for_scenario or scenario()).with_changes(management_fee_pct=None, service_fee_pct={})
-    key = sweep_key(chosen)
-    if key not in data.memo:
-        data.memo[key] = fee_sweep(data.model, chosen)
-    return data.memo[key]
+    return remember(sweep_key(chosen), lambda: fee_sweep(data.model, chosen))
 
 
 def sweep_key(for_scenario: Scenario) -> tuple:

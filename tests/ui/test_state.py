@@ -37,13 +37,32 @@ def test_a_second_session_cannot_see_the_first_sessions_upload(sample_model, val
     assert headline(first) == expected_headline(valid_model, Scenario())
 
 
-def test_sessions_do_not_share_the_sample_objects():
-    """The sample is parsed once, but each session gets its own Dataset copy and its own Model."""
-    one, two = open_app("About"), open_app("About")
+def test_sessions_on_the_sample_share_its_model_and_figures_but_not_their_dataset():
+    """The public sample's Model and the figures worked out on it are the server's, made once; each
+    session still gets its own Dataset copy (a page may change its own)."""
+    one, two = open_app("Overview"), open_app("About")
     a, b = one.session_state["loaded"], two.session_state["loaded"]
-    assert a.model is not b.model
+    assert a.model is b.model and a.shared and b.shared
     assert a.dataset is not b.dataset and a.dataset.practices is not b.dataset.practices
     assert a.dataset.fingerprint == b.dataset.fingerprint
+    key = ("results", Scenario().to_json())
+    assert key in a.memo and key not in b.memo
+    go(two, "Overview")
+    assert b.memo[key] is a.memo[key]  # the Overview's figures came from the first session's work
+    assert headline(two) == headline(one)
+
+
+def test_a_sessions_own_data_has_its_own_model_and_shares_no_figure(valid_model):
+    first, second = open_app("Data"), open_app("Data")
+    for at in (first, second):
+        upload(at, [("federation.xlsx", valid_workbook())])
+        go(at, "Overview")
+        assert headline(at) == expected_headline(valid_model, Scenario())
+    a, b = first.session_state["loaded"], second.session_state["loaded"]
+    assert not a.shared and not b.shared and a.model is not b.model
+    key = ("results", Scenario().to_json())
+    assert a.memo[key] is not b.memo[key]  # the same files, worked out in each session apart
+    assert state._sample_shared()[0] is not a.model
 
 
 def test_uploads_signature_changes_with_any_name_or_byte():
