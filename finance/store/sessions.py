@@ -144,6 +144,7 @@ class SessionStore:
         files = tuple((str(name), bytes(content)) for name, content in files)
 
         def write(db: Db) -> None:
+            _serializable(db)
             self._own(db, session_id)
             data_set_id = self._keep(db, files) if files else None
             db.run(
@@ -191,6 +192,7 @@ class SessionStore:
         session_id = _session_id(key)
 
         def write(db: Db) -> None:
+            _serializable(db)
             db.run(
                 "DELETE FROM saved_sessions WHERE workspace_id = ? AND session_id = ? AND user_id = ?",
                 [self.workspace, session_id, self.user],
@@ -206,6 +208,7 @@ class SessionStore:
         limit = (moment - timedelta(days=days)).replace(tzinfo=None)
 
         def write(db: Db) -> int:
+            _serializable(db)
             found = db.row("SELECT count(*) FROM saved_sessions WHERE updated_at < ?", [limit])
             db.run("DELETE FROM saved_sessions WHERE updated_at < ?", [limit])
             _drop_unused_files(db)
@@ -252,6 +255,16 @@ class SessionStore:
         except StoreError as exc:
             reason = str(exc).rstrip(".")
             raise SessionNotKept(reason[:1].lower() + reason[1:]) from None
+
+
+def _serializable(db: Db) -> None:
+    """On PostgreSQL, run this transaction as if alone (the backend runs it again when another got in the way).
+
+    Without it, a session leaving files that another server's session is taking up at the same moment
+    deletes them from under it. DuckDB has one writer at a time already.
+    """
+    if db.kind == "postgres":
+        db.run("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
 
 
 def _session_id(key: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,7 @@ import pytest
 
 from finance.errors import StoreError
 from finance.ingest.load import load_uploads
-from finance.store.backend import DuckDBBackend
+from finance.store.backend import DuckDBBackend, PostgresBackend
 from finance.store.datasets import DataSetStore
 from finance.store.sessions import SessionNotKept, SessionStore, StoredSession, files_id, idle_days, is_key, new_key
 from finance.store.workspaces import WorkspaceStore
@@ -239,3 +240,33 @@ def test_a_sessions_figures_are_in_no_log(backend, caplog, capfd, request):
         server_log = request.getfixturevalue("postgres").log_text()
         assert "INSERT INTO data_set_files" in server_log  # every statement is logged, never a parameter
         assert FIGURE not in server_log and FIGURE.encode().hex() not in server_log
+
+
+def test_files_one_session_leaves_as_another_server_takes_them_up_stay(postgres):
+    # Two servers at the same moment: session A moves off files F (the last to use them, so they go) while
+    # session B, on another server, takes F up. B must keep F (without serializable transactions it lost
+    # them in about half the rounds).
+    url = postgres.new_database()
+    servers = [SessionStore(backend=PostgresBackend(url)), SessionStore(backend=PostgresBackend(url))]
+    for server in servers:
+        server.load(new_key())  # each has its connection and the schema before the race
+    for _ in range(20):
+        leaving, arriving = new_key(), new_key()
+        servers[0].save_files(leaving, FILES)
+        start = threading.Barrier(2)
+
+        def run(server, key, files, start=start):
+            start.wait()
+            server.save_files(key, files)
+
+        threads = [
+            threading.Thread(target=run, args=(servers[0], leaving, OTHER_FILES)),
+            threading.Thread(target=run, args=(servers[1], arriving, FILES)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert servers[0].load(arriving).files == FILES
+        servers[0].delete(leaving)
+        servers[0].delete(arriving)
