@@ -69,7 +69,7 @@ class Server:
         env = {
             **os.environ,
             "FINANCE_SCENARIO_STORE": str(self.folder / "scenarios.duckdb"),
-                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         }
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1"]
         command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
