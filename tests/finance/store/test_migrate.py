@@ -24,10 +24,12 @@ CREATE TABLE saved_scenarios (
 
 
 def raw(backend, sql, params=()):
-    """Run SQL on the store's database as it is, without migrating it first."""
+    """Run SQL on the store's database as it is, without migrating it first: as another process (or program)
+    would, so on DuckDB once this process has let go of the file."""
     if backend.kind == "duckdb":
         import duckdb
 
+        backend.close()
         backend.path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(backend.path))
         try:
@@ -111,7 +113,11 @@ def test_a_migration_that_fails_changes_nothing(backend, tmp_path, monkeypatch):
     monkeypatch.setattr(migrate_module, "MIGRATIONS_FOLDER", folder)
     migrations.cache_clear()
     try:
-        fresh = PostgresBackend(backend.url) if isinstance(backend, PostgresBackend) else backend
+        if isinstance(backend, PostgresBackend):
+            fresh = PostgresBackend(backend.url)  # a server of the new version starting
+        else:
+            backend.close()  # the new version runs in a new process: this one, the old version, has let go of the file
+            fresh = backend
         with pytest.raises(StoreError, match="no_such_column"):
             ScenarioStore(backend=fresh).list()
     finally:
