@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,7 @@ from tests.finance.store.test_datasets import FIGURE, uploads_with_the_figure
 FILES = (("practices.csv", b"practice_code,practice_name\nA81001,Riverside\n"), ("services.xlsx", b"PK\x03\x04 not really"))
 OTHER_FILES = (("practices.csv", b"practice_code,practice_name\nB82002,Hill Brow\n"),)
 CHOICES = {"controls": {"overhead_change": 20}, "choices": {"practice": "A81001"}}
+SPAWN = multiprocessing.get_context("spawn")  # never fork a process that has DuckDB loaded
 
 
 def rows(backend, sql: str, params=()) -> list[tuple]:
@@ -85,6 +88,52 @@ def test_a_new_store_object_on_the_same_database_finds_the_session(backend):
     assert restarted.backend is not backend
     back = restarted.load(key)
     assert (back.files, back.state) == (FILES, CHOICES)
+
+
+def wait_for(path, process=None, seconds: float = 60) -> str:
+    """The text of the file at ``path`` once it is there (while ``process``, writing it, still runs)."""
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"no {path.name} after {seconds} s"
+        assert process is None or process.is_alive() or path.exists(), f"the other process stopped (exit {process.exitcode})"
+        time.sleep(0.01)
+    return path.read_text()
+
+
+def other_server(where: dict[str, str], key: str, folder: str) -> None:
+    """Run in another process, alive throughout: note the session it finds, change its choices, wait, note it again."""
+    import finance.store.kept_file
+
+    finance.store.kept_file.IDLE_SECONDS = 600  # only asking gets this process to let go of a DuckDB file
+    store, notes = SessionStore(**where), Path(folder)
+    first = store.load(key)
+    (notes / "first.json").write_text(json.dumps({"state": first.state, "files": len(first.files)}))
+    store.save_state(key, {"choices": {"practice": "B82002"}})
+    (notes / "saved").write_text("")
+    wait_for(notes / "your turn")
+    (notes / "second.json").write_text(json.dumps(store.load(key).state))
+    wait_for(notes / "done")
+
+
+def test_two_processes_at_once_each_see_the_others_writes(backend, tmp_path, monkeypatch):
+    monkeypatch.setattr("finance.store.kept_file.IDLE_SECONDS", 600)  # on DuckDB the processes must ask each other
+    store, key = SessionStore(backend=backend), new_key()
+    store.save_files(key, FILES)
+    store.save_state(key, CHOICES)  # on DuckDB this process now holds the file, idle
+    other = SPAWN.Process(target=other_server, args=(location(backend), key, str(tmp_path)))
+    other.start()
+    try:
+        wait_for(tmp_path / "saved", other)
+        assert json.loads((tmp_path / "first.json").read_text()) == {"state": CHOICES, "files": len(FILES)}
+        back = store.load(key)  # while the other process holds the file, idle
+        assert (back.files, back.state) == (FILES, {"choices": {"practice": "B82002"}})
+        store.save_state(key, {"choices": {"practice": "C83003"}})
+        (tmp_path / "your turn").write_text("")
+        assert json.loads(wait_for(tmp_path / "second.json", other)) == {"choices": {"practice": "C83003"}}
+    finally:
+        (tmp_path / "done").write_text("")
+        other.join(timeout=60)
+    assert other.exitcode == 0
 
 
 def test_another_workspace_or_user_cannot_load_or_delete_it(two_workspaces, backend):
