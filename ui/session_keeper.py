@@ -24,7 +24,7 @@ import streamlit as st
 from finance.ingest.read import Upload
 from finance.model.scenario import Scenario
 from finance.store.sessions import SessionStore, idle_days, is_key, new_key
-from ui import meeting_mode, share, sidebar, state
+from ui import meeting_mode, share, sidebar, state, workspace
 
 COOKIE = "finance_session"
 SESSION_KEY = "session_key"
@@ -39,7 +39,9 @@ _last_expiry = [0.0]  # when this process last deleted idle sessions
 
 
 def store() -> SessionStore:
-    return SessionStore()
+    """The kept sessions of this session's workspace and user (a key from another workspace finds nothing)."""
+    membership = workspace.current()
+    return SessionStore(workspace=membership.workspace_id, user=membership.user_id)
 
 
 def browser_key() -> str | None:

@@ -13,7 +13,7 @@ import streamlit as st
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
 from finance.model.staff_costs import costed_services
-from ui import charging
+from ui import charging, workspace
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)
@@ -99,7 +99,7 @@ def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callab
     a practice by its code in the excluded practices' list: meeting mode hides the real names)."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
-    codes = set(dataset.practices["practice_code"])
+    codes = set(workspace.practice_choices(list(dataset.practices["practice_code"])))  # a practice member: their own only
     if any(code not in codes for code in st.session_state["excluded_practices"]):
         st.session_state["excluded_practices"] = [c for c in st.session_state["excluded_practices"] if c in codes]
     if average_fee_pct is not None and "fee_default_set" not in st.session_state:
@@ -137,7 +137,11 @@ def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callab
         key="opt_out_tolerance",
         help="Under Rational, a practice stays while it loses no more than this on a service (the 'ball park').",
     )
-    names = dict(zip(dataset.practices["practice_code"], dataset.practices["practice_name"], strict=True))
+    names = {
+        code: name
+        for code, name in zip(dataset.practices["practice_code"], dataset.practices["practice_name"], strict=True)
+        if code in codes
+    }
     sidebar.multiselect(
         "Excluded practices",
         options=list(names),

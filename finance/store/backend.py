@@ -6,10 +6,12 @@ way the store's code sees one small interface, ``Db``: SQL written with ``?`` pl
 inside one transaction by ``Backend.transaction(work)``, which also brings the schema up to date
 (finance/store/migrate.py) and retries when another writer got there first.
 
-DuckDB lets one process at a time open a file for writing, so every transaction connects, runs and
-closes, and waits while another process holds the file. PostgreSQL takes many writers: a
-transaction that loses a race (the same new name saved twice at once) runs again and then sees the
-other's change. A password in the URL never appears in a message.
+DuckDB lets one process at a time open a file for writing: a process keeps the file open between
+transactions and lets go of it when another process asks for it, or after a few idle seconds
+(finance/store/kept_file.py); a transaction waits while another process holds the file. The schema
+is checked with one query when the file is opened, and migrated only when it is behind. PostgreSQL
+takes many writers: a transaction that loses a race (the same new name saved twice at once) runs
+again and then sees the other's change. A password in the URL never appears in a message.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import random
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
 from finance.errors import StoreError
+from finance.store.kept_file import KeptFile, kept_file
 
 STORE_ENV = "FINANCE_SCENARIO_STORE"
 DATABASE_URL_ENV = "FINANCE_DATABASE_URL"
@@ -36,11 +39,6 @@ CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE = 4  # idle PostgreSQL connections kept a process (one a thread at a time uses each)
 
 _BUSY = ("lock", "resource in use", "already attached")  # another process (or a closing connection) has the DuckDB file
-
-# One lock per DuckDB file for the threads of this process (the app's sessions): they take turns, which
-# also keeps DuckDB from opening and closing the same file in two threads at once.
-_PROCESS_LOCKS: dict[str, threading.Lock] = {}
-_PROCESS_LOCKS_GUARD = threading.Lock()
 
 T = TypeVar("T")
 
@@ -109,23 +107,17 @@ class DuckDBBackend(Backend):
         return f"the saved-scenarios file {self.path}"
 
     def transaction(self, work: Callable[[Db], T]) -> T:
-        from finance.store.migrate import migrate  # migrate imports this module
+        from finance.store.migrate import latest_version, migrate  # migrate imports this module
 
+        kept = kept_file(self.path)
         deadline = time.monotonic() + BUSY_WAIT_SECONDS
         while True:
             try:
-                with self._process_lock(), self._connection() as con:
-                    con.execute("BEGIN TRANSACTION")
+                with kept.lock:
                     try:
-                        db = Db(con, self.kind)
-                        migrate(db)
-                        result = work(db)
-                        con.execute("COMMIT")
-                    except BaseException:
-                        with suppress(duckdb.Error):  # the error being raised may already have aborted it
-                            con.execute("ROLLBACK")
-                        raise
-                    return result
+                        return self._run(kept, work, migrate, latest_version(self.kind))
+                    finally:
+                        kept.used()
             except (duckdb.TransactionException, duckdb.CatalogException, duckdb.BinderException) as exc:
                 # A conflict means another thread of this process committed first (a change to the same
                 # row, or the same new name): run again, so that the second attempt sees its change and
@@ -140,13 +132,39 @@ class DuckDBBackend(Backend):
             except duckdb.Error as exc:
                 raise StoreError(f"The saved-scenarios file {self.path} could not be updated: {_first_line(str(exc))}") from None
 
-    def _process_lock(self) -> threading.Lock:
-        key = os.path.abspath(self.path)
-        with _PROCESS_LOCKS_GUARD:
-            return _PROCESS_LOCKS.setdefault(key, threading.Lock())
+    def _run(self, kept: KeptFile, work: Callable[[Db], T], migrate: Callable[[Db], int], latest: int) -> T:
+        """One transaction on the kept connection; after a database error the next one starts on a new connection."""
+        con = kept.connection(lambda: self._open(kept))
+        try:
+            if not kept.schema_current:  # one query, outside the transaction: this process alone has the file
+                kept.schema_current = _schema_version(con) == latest
+            con.execute("BEGIN TRANSACTION")
+            try:
+                db = Db(con, self.kind)
+                if not kept.schema_current:
+                    migrate(db)
+                result = work(db)
+                con.execute("COMMIT")
+            except BaseException:
+                with suppress(duckdb.Error):  # the error being raised may already have aborted it
+                    con.execute("ROLLBACK")
+                raise
+            kept.schema_current = True
+            return result
+        except StoreError:
+            raise  # a plain refusal (a name already saved), rolled back: the connection is good
+        except BaseException:
+            kept.close()
+            raise
 
-    @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def close(self) -> None:
+        """Let go of the file (the next transaction opens it again)."""
+        kept = kept_file(self.path)
+        with kept.lock:
+            kept.close()
+
+    def _open(self, kept: KeptFile) -> duckdb.DuckDBPyConnection:
+        """A new connection to the file, waiting (and asking its holder to let go) while another process has it."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -159,6 +177,7 @@ class DuckDBBackend(Backend):
             except duckdb.Error as exc:
                 message = str(exc)
                 if any(word in message.lower() for word in _BUSY):
+                    kept.ask()
                     _wait_or_give_up(deadline, self)
                     continue
                 if "not a valid DuckDB database" in message:
@@ -169,9 +188,19 @@ class DuckDBBackend(Backend):
                 raise StoreError(f"The saved-scenarios file {self.path} cannot be opened: {_first_line(message)}") from None
         try:
             con.execute("SET TimeZone = 'UTC'")  # CURRENT_TIMESTAMP in the migrations is then UTC, like every saved time
-            yield con
-        finally:
+        except BaseException:
             con.close()
+            raise
+        return con
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The last migration applied to the file, or None when it has no schema_migrations table to say."""
+    try:
+        found = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except duckdb.Error:
+        return None
+    return found[0] if found else None
 
 
 class PostgresBackend(Backend):

@@ -5,9 +5,12 @@ exactly as uploaded, but only the files a validated ``Dataset`` was made from (e
 must match one of its sources): bytes that did not pass the upload checks (finance/ingest, with its
 size limits) are never stored. Reading them back gives ``Upload`` objects to validate again, since
 anything read from storage is untrusted too. Another workspace can neither list, read nor delete
-them, and a deletion removes the bytes in the same transaction as its audit entry. Nothing here
-logs a file's contents, and the contents reach the database only as statement parameters, which
-deploy/postgresql.conf keeps out of PostgreSQL's log.
+them, and a deletion removes the bytes in the same transaction as its audit entry (also for a browser
+session that had the same files loaded: it comes back on the sample data). The files browser sessions
+keep (finance/store/sessions.py) are data sets too, marked ``session_only``: never listed or opened here,
+and saving the same files here makes them an ordinary data set. Nothing here logs a file's contents,
+and the contents reach the database only as statement parameters, which deploy/postgresql.conf keeps
+out of PostgreSQL's log.
 """
 
 from __future__ import annotations
@@ -79,7 +82,10 @@ class DataSetStore:
 
         def write(db: Db) -> SavedDataSet:
             require_workspace(db, self.workspace)
-            existed = db.row("SELECT name FROM data_sets WHERE workspace_id = ? AND data_set_id = ?", [self.workspace, saved.data_set_id])
+            existed = db.row(
+                "SELECT name FROM data_sets WHERE workspace_id = ? AND data_set_id = ? AND NOT session_only",
+                [self.workspace, saved.data_set_id],
+            )
             self._remove(db, saved.data_set_id)
             db.run(
                 "INSERT INTO data_sets (workspace_id, data_set_id, name, file_names, size_bytes, saved_at, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -110,7 +116,7 @@ class DataSetStore:
         def read(db: Db) -> list[SavedDataSet]:
             require_workspace(db, self.workspace)
             rows = db.rows(
-                "SELECT data_set_id, name, file_names, size_bytes, saved_at, saved_by FROM data_sets WHERE workspace_id = ? ORDER BY saved_at DESC, name",
+                "SELECT data_set_id, name, file_names, size_bytes, saved_at, saved_by FROM data_sets WHERE workspace_id = ? AND NOT session_only ORDER BY saved_at DESC, name",
                 [self.workspace],
             )
             return [SavedDataSet(r[0], r[1], tuple(r[2] or ()), int(r[3]), r[4].replace(tzinfo=UTC), r[5]) for r in rows]
@@ -138,12 +144,16 @@ class DataSetStore:
             require_workspace(db, self.workspace)
             name = self._fetch_name(db, data_set_id)
             self._remove(db, data_set_id)
+            # Browser sessions that had these files loaded keep their choices, and come back on the sample data.
+            db.run("UPDATE saved_sessions SET data_set_id = NULL WHERE workspace_id = ? AND data_set_id = ?", [self.workspace, data_set_id])
             record(db, self.workspace, self.actor, "deleted", "data set", name)
 
         self.backend.transaction(write)
 
     def _fetch_name(self, db: Db, data_set_id: str) -> str:
-        row = db.row("SELECT name FROM data_sets WHERE workspace_id = ? AND data_set_id = ?", [self.workspace, data_set_id])
+        row = db.row(
+            "SELECT name FROM data_sets WHERE workspace_id = ? AND data_set_id = ? AND NOT session_only", [self.workspace, data_set_id]
+        )
         if row is None:
             raise StoreError("That data set is not saved in this workspace (it may have been deleted).")
         return row[0]

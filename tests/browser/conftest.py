@@ -66,7 +66,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {
         **os.environ,
         "FINANCE_SCENARIO_STORE": str(folder / "scenarios"),
-        "FINANCE_SESSION_DIR": str(folder / "sessions"),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "PYTHONUNBUFFERED": "1",
     }

@@ -3,7 +3,7 @@ going back to the sample asks first; a shared link works whichever the colleague
 mode hides every real practice name on every page.
 
 Run alone with `python -m pytest tests/browser/test_session.py -m browser -q`. Expected figures come
-from the engine. The restart test runs its own server (twice, on one session folder); the others use
+from the engine. The restart test runs its own server (twice, on one store file); the others use
 the shared server of tests/browser/conftest.py.
 """
 
@@ -58,7 +58,7 @@ PAGE_TEXT = """() => document.body.textContent + '\\n' + [...document.querySelec
 
 
 class Server:
-    """`streamlit run app.py` on a free port with a given session folder; start() again after stop() is a restart."""
+    """`streamlit run app.py` on a free port with its own store file (sessions kept in it); start() again after stop() is a restart."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -70,7 +70,6 @@ class Server:
         env = {
             **os.environ,
             "FINANCE_SCENARIO_STORE": str(self.folder / "scenarios.duckdb"),
-            "FINANCE_SESSION_DIR": str(self.folder / "sessions"),
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         }
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1"]
@@ -155,7 +154,7 @@ def test_refresh_restart_remove_and_reset(chromium, own_server: Server) -> None:
         expect(main(page).get_by_text(f"{_practice_label(4).rsplit(' (', 1)[0]}: from all in-house")).to_be_visible()
         wait_idle(page)
 
-        # A refresh, then a restart of the server on the same session folder: everything is back.
+        # A refresh, then a restart of the server on the same store file: everything is back.
         for restart in (False, True):
             if restart:
                 own_server.stop()

@@ -7,6 +7,7 @@ import pytest
 from finance.ingest.dataset import Dataset
 from finance.ingest.load import load_files, load_uploads
 from finance.model.engine import Model
+from finance.store.sessions import SessionStore
 from tests.conftest import sample_files
 from tests.ui.apptest import valid_uploads
 
@@ -41,8 +42,9 @@ def valid_model(valid_dataset):
 
 
 @pytest.fixture(autouse=True)
-def session_folder(tmp_path, monkeypatch):
-    """Every UI test keeps its sessions (ui/session_keeper.py) in its own folder, never in data/sessions."""
-    folder = tmp_path / "sessions"
-    monkeypatch.setenv("FINANCE_SESSION_DIR", str(folder))
-    return folder
+def kept_sessions(tmp_path, monkeypatch) -> SessionStore:
+    """Every UI test keeps its sessions (ui/session_keeper.py) in its own store, never in data/scenarios.duckdb
+    (a test module's own store fixture may set the same path again, with its workspaces in it)."""
+    path = tmp_path / "scenarios.duckdb"
+    monkeypatch.setenv("FINANCE_SCENARIO_STORE", str(path))
+    return SessionStore(path)

@@ -118,6 +118,15 @@ def test_a_practice_member_sees_only_their_own_practice():
         at.switch_page(str(ROOT / "app_pages" / "overview.py"))
 
 
+def test_a_practice_members_sidebar_lists_only_their_own_practice_to_exclude(sample_dataset):
+    member = signed_in("ann@barnsley.example", title="Practices")
+    everyone = member.sidebar.multiselect(key="excluded_practices").options
+    assert len(everyone) == len(sample_dataset.practices) and "The Gold Street Surgery (F81009)" in everyone
+    practice = signed_in("dan@practice.example", title="Practices")
+    assert_ok(practice)
+    assert practice.sidebar.multiselect(key="excluded_practices").options == ["The Gold Street Surgery (F81009)"]
+
+
 def test_sign_out_button_signs_out():
     at = signed_in("ann@barnsley.example")
     [sign_out] = [b for b in at.sidebar.button if b.label == "Sign out"]

@@ -8,7 +8,8 @@ from finance.ingest.load import load_uploads
 from finance.ingest.read import Upload
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
-from finance.store.sessions import SessionStore, new_key
+from finance.store.sessions import new_key
+from finance.store.workspaces import WorkspaceStore
 from tests.conftest import sample_files
 from tests.ui.apptest import (
     assert_ok,
@@ -31,7 +32,7 @@ def reopen(monkeypatch, key: str, title: str = "Overview"):
     return open_app(title)
 
 
-def test_a_refresh_brings_back_the_files_the_scenario_and_the_choices(monkeypatch, valid_model, session_folder):
+def test_a_refresh_brings_back_the_files_the_scenario_and_the_choices(monkeypatch, valid_model, kept_sessions):
     at = open_app("Data")
     upload(at, [("federation.xlsx", valid_workbook())])
     at.slider(key="overhead_change").set_value(20).run()
@@ -41,7 +42,7 @@ def test_a_refresh_brings_back_the_files_the_scenario_and_the_choices(monkeypatc
     go(at, "Sensitivity")
     at.slider(key="tornado_step").set_value(25).run()
     key = at.session_state["session_key"]
-    assert list(session_folder.iterdir()), "nothing was kept on the server"
+    assert kept_sessions.load(key) is not None, "nothing was kept on the server"
 
     again = reopen(monkeypatch, key, "Practices")
     assert_ok(again)
@@ -57,13 +58,13 @@ def test_a_refresh_brings_back_the_files_the_scenario_and_the_choices(monkeypatc
     assert headline(again) == expected_headline(valid_model, Scenario(overhead_change_pct=20.0, excluded_practices=("A81002",)))
 
 
-def test_a_cookie_the_server_does_not_know_is_not_used(monkeypatch, session_folder):
+def test_a_cookie_the_server_does_not_know_is_not_used(monkeypatch, kept_sessions):
     planted = new_key()
     at = reopen(monkeypatch, planted, "Overview")
     assert at.session_state["session_key"] != planted
     assert at.session_state["loaded"].is_sample
     # A visit that changed nothing leaves nothing on the server.
-    assert not session_folder.exists() or not list(session_folder.iterdir())
+    assert kept_sessions.backend.transaction(lambda db: db.row("SELECT count(*) FROM saved_sessions")) == (0,)
 
 
 def test_the_practices_page_remembers_its_practice_across_pages():
@@ -80,16 +81,16 @@ def test_the_practices_page_remembers_its_practice_across_pages():
     assert at.selectbox(key="service").value == service
 
 
-def test_forgetting_the_session_deletes_it_from_the_server(monkeypatch, session_folder):
+def test_forgetting_the_session_deletes_it_from_the_server(monkeypatch, kept_sessions):
     at = open_app("Data")
     upload(at, [("federation.xlsx", valid_workbook())])
     key = at.session_state["session_key"]
     content = at.session_state["loaded"].uploads[0].content
-    assert SessionStore(session_folder).load(key).files == (("federation.xlsx", content),)
+    assert kept_sessions.load(key).files == (("federation.xlsx", content),)
     button(at, "Delete my files and choices from the server").click().run()
     button(at, "Yes, delete them").click().run()
     assert_ok(at)
-    assert SessionStore(session_folder).load(key) is None
+    assert kept_sessions.load(key) is None
     assert at.session_state["loaded"].is_sample and at.session_state["session_key"] != key
     assert reopen(monkeypatch, key, "Data").session_state["loaded"].is_sample
 
@@ -162,7 +163,7 @@ def test_the_nhs_import_asks_before_replacing_the_users_files():
     assert metrics(at)["Practices"] == "4"
 
 
-def test_meeting_mode_is_kept_and_a_folder_it_cannot_write_is_said_once(monkeypatch, session_folder):
+def test_meeting_mode_is_kept_and_a_store_it_cannot_write_is_said_once(monkeypatch, tmp_path):
     at = open_app("Practices")
     at.toggle(key="meeting_mode").set_value(True).run()
     at.selectbox(key="practice").select("C").run()
@@ -170,9 +171,9 @@ def test_meeting_mode_is_kept_and_a_folder_it_cannot_write_is_said_once(monkeypa
     assert again.toggle(key="meeting_mode").value is True
     assert again.selectbox(key="practice").value == "C"
 
-    blocked = session_folder.parent / "a file"
+    blocked = tmp_path / "a file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv("FINANCE_SESSION_DIR", str(blocked / "sessions"))  # the server can no longer write there
+    monkeypatch.setenv("FINANCE_SCENARIO_STORE", str(blocked / "scenarios.duckdb"))  # the server can no longer write there
     again.slider(key="overhead_change").set_value(5).run()
     assert_ok(again)
     assert [t.value for t in again.toast if "could not be kept on the server" in t.value]
@@ -180,9 +181,9 @@ def test_meeting_mode_is_kept_and_a_folder_it_cannot_write_is_said_once(monkeypa
     assert not [t.value for t in again.toast if "could not be kept on the server" in t.value]  # said once
 
 
-def test_kept_values_a_control_cannot_show_are_left_out(monkeypatch, session_folder):
+def test_kept_values_a_control_cannot_show_are_left_out(monkeypatch, kept_sessions):
     key = new_key()
-    store = SessionStore(session_folder)
+    store = kept_sessions
     controls = {
         "overhead_change": 500,
         "activity_change": 7,
@@ -199,3 +200,30 @@ def test_kept_values_a_control_cannot_show_are_left_out(monkeypatch, session_fol
     assert at.selectbox(key="service").value == at.selectbox(key="service").options[0]
     go(at, "Sensitivity")
     assert at.slider(key="tornado_step").value == 10
+
+
+def test_a_key_kept_in_one_workspace_finds_nothing_in_another(monkeypatch, tmp_path):
+    from tests.ui.test_auth import signed_in
+
+    admin = WorkspaceStore(tmp_path / "scenarios.duckdb")
+    admin.create("barnsley", "Barnsley federation")
+    admin.create("wakefield", "Wakefield federation")
+    admin.add_member("barnsley", "ann@barnsley.example")
+    admin.add_member("wakefield", "bob@wakefield.example")
+    admin.add_member("wakefield", "ann@barnsley.example")
+    ann = signed_in("ann@barnsley.example")  # two workspaces: Barnsley first
+    ann.slider(key="overhead_change").set_value(15).run()
+    key = ann.session_state["session_key"]
+
+    monkeypatch.setattr(session_keeper, "browser_key", lambda: key)
+    in_wakefield = signed_in("ann@barnsley.example", run=False)  # the same cookie and user, working in Wakefield
+    in_wakefield.session_state["workspace_picker"] = "wakefield"
+    in_wakefield.run()
+    assert in_wakefield.sidebar.selectbox(key="workspace_picker").value == "wakefield"
+    assert in_wakefield.session_state["session_key"] != key
+    assert in_wakefield.slider(key="overhead_change").value == 0
+    bob = signed_in("bob@wakefield.example")  # the same cookie, another federation's user
+    assert bob.session_state["session_key"] != key
+    assert bob.slider(key="overhead_change").value == 0
+    again = signed_in("ann@barnsley.example")
+    assert again.session_state["session_key"] == key and again.slider(key="overhead_change").value == 15

@@ -51,4 +51,4 @@ def test_a_problem_is_one_sentence_and_exit_1(environment, capsys):
     assert main(["add-member", "nowhere", "ann@nhs.net"]) == 1
     assert capsys.readouterr().err == "There is no workspace 'nowhere' in the store.\n"
     assert main(["migrate"]) == 0
-    assert capsys.readouterr().out.startswith("The store is at schema version 3 (")
+    assert capsys.readouterr().out.startswith("The store is at schema version 4 (")

@@ -65,3 +65,18 @@ def test_connections_are_kept_and_a_dropped_one_is_replaced(postgres):
         store.save("Before", Scenario())
     assert store.names() == ["Before"]  # the refused save rolled back; its connection is still good
     backend.close()
+
+
+def test_the_duckdb_file_is_kept_open_and_a_file_moved_aside_is_left_alone(tmp_path):
+    path = tmp_path / "scenarios.duckdb"
+    backend = DuckDBBackend(path)
+    store = ScenarioStore(backend=backend)
+    store.save("Before", Scenario())
+    first, *later = [backend.transaction(lambda db: db.connection) for _ in range(3)]
+    assert all(connection is first for connection in later)  # one connection, kept between transactions
+    assert ScenarioStore(path).names() == ["Before"]  # another store object on the file shares it
+    path.rename(tmp_path / "aside.duckdb")  # moved aside while this process holds it open
+    store.save("After", Scenario())
+    assert store.names() == ["After"]  # a new file at the path
+    backend.close()
+    assert ScenarioStore(tmp_path / "aside.duckdb").names() == ["Before"]

@@ -24,10 +24,12 @@ CREATE TABLE saved_scenarios (
 
 
 def raw(backend, sql, params=()):
-    """Run SQL on the store's database as it is, without migrating it first."""
+    """Run SQL on the store's database as it is, without migrating it first: as another process (or program)
+    would, so on DuckDB once this process has let go of the file."""
     if backend.kind == "duckdb":
         import duckdb
 
+        backend.close()
         backend.path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(backend.path))
         try:
@@ -49,9 +51,9 @@ def test_a_new_store_gets_every_migration_once_in_order(backend):
     assert ScenarioStore(backend=backend).list() == []
     ScenarioStore(backend=backend).list()
     rows = raw(backend, "SELECT version, name FROM schema_migrations ORDER BY version")
-    assert rows == [(1, "saved_scenarios"), (2, "workspaces"), (3, "data_sets_and_sessions")]
-    assert latest_version(backend.kind) == 3
-    assert backend.transaction(schema_version) == 3
+    assert rows == [(1, "saved_scenarios"), (2, "workspaces"), (3, "data_sets_and_sessions"), (4, "session_files")]
+    assert latest_version(backend.kind) == 4
+    assert backend.transaction(schema_version) == 4
     assert tables(backend) == {
         "schema_migrations",
         "workspaces",
@@ -97,7 +99,7 @@ def test_a_store_from_a_newer_app_is_left_alone(backend):
     raw(backend, "INSERT INTO schema_migrations VALUES (99, 'from_the_future', TIMESTAMP '2030-01-01 00:00:00')")
     if isinstance(backend, PostgresBackend):
         backend = PostgresBackend(backend.url)  # a server starting after the newer app migrated
-    with pytest.raises(StoreError, match=r"last changed by a newer version of this app \(schema 99, this one knows 3\): update the app"):
+    with pytest.raises(StoreError, match=r"last changed by a newer version of this app \(schema 99, this one knows 4\): update the app"):
         ScenarioStore(backend=backend).list()
 
 
@@ -107,18 +109,22 @@ def test_a_migration_that_fails_changes_nothing(backend, tmp_path, monkeypatch):
     folder.mkdir()
     for path in migrate_module.MIGRATIONS_FOLDER.glob("*.sql"):
         (folder / path.name).write_text(path.read_text())
-    (folder / "0004_broken.sql").write_text("CREATE TABLE half_done (x INTEGER);\nSELECT no_such_column FROM saved_options;\n")
+    (folder / "0005_broken.sql").write_text("CREATE TABLE half_done (x INTEGER);\nSELECT no_such_column FROM saved_options;\n")
     monkeypatch.setattr(migrate_module, "MIGRATIONS_FOLDER", folder)
     migrations.cache_clear()
     try:
-        fresh = PostgresBackend(backend.url) if isinstance(backend, PostgresBackend) else backend
+        if isinstance(backend, PostgresBackend):
+            fresh = PostgresBackend(backend.url)  # a server of the new version starting
+        else:
+            backend.close()  # the new version runs in a new process: this one, the old version, has let go of the file
+            fresh = backend
         with pytest.raises(StoreError, match="no_such_column"):
             ScenarioStore(backend=fresh).list()
     finally:
         monkeypatch.undo()
         migrations.cache_clear()
     assert "half_done" not in tables(backend)
-    assert raw(backend, "SELECT max(version) FROM schema_migrations") == [(3,)]
+    assert raw(backend, "SELECT max(version) FROM schema_migrations") == [(4,)]
     assert ScenarioStore(backend=backend).names() == ["Kept"]
 
 
@@ -169,4 +175,4 @@ def test_servers_starting_together_migrate_once(postgres):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert raw(PostgresBackend(url), "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,), (3,)]
+    assert raw(PostgresBackend(url), "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,), (3,), (4,)]

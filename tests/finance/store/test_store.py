@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 import finance.store.backend
+import finance.store.kept_file
 import finance.store.scenarios
 from finance.errors import StoreError
 from finance.model.scenario import Scenario
@@ -204,14 +205,29 @@ def test_a_process_killed_mid_write_leaves_every_completed_save(store, tmp_path)
     assert store.load("killed 0").scenario == Scenario(management_fee_pct=0, activity_change_pct=0)
 
 
+# Another program on the file, which (unlike this app) leaves no note asking for it: it tries until it
+# has the file, then holds it for 0.6 s.
+HOLDER = """
+import duckdb, sys, time
+deadline = time.monotonic() + 30
+while True:
+    try:
+        c = duckdb.connect(sys.argv[1])
+        break
+    except duckdb.IOException:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.01)
+print('held', flush=True)
+time.sleep(0.6)
+"""
+
+
 def test_waits_for_another_process_then_says_busy(duckdb_store, monkeypatch):
     store = duckdb_store
-    store.list()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(store.path)!r}); print('held', flush=True); time.sleep(0.6)"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    monkeypatch.setattr(finance.store.kept_file, "IDLE_SECONDS", 0.2)
+    store.list()  # this process keeps the file open, and lets go of it once unused for IDLE_SECONDS
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(store.path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(finance.store.backend, "BUSY_WAIT_SECONDS", 0.2)
