@@ -15,12 +15,14 @@ practice after a visit to another page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from finance.errors import StoreError
 from finance.ingest.read import Upload
 from finance.model.scenario import Scenario
 from finance.store.sessions import SessionStore, idle_days, is_key, new_key
@@ -57,9 +59,22 @@ def start() -> None:
     sessions = store()
     if time.monotonic() - _last_expiry[0] > EXPIRE_EVERY_S:
         _last_expiry[0] = time.monotonic()
-        sessions.expire()
+        with contextlib.suppress(StoreError):  # idle sessions are deleted on a later visit instead
+            sessions.expire()
     key = browser_key()
-    stored = sessions.load(key) if key else None
+    try:
+        stored = sessions.load(key) if key else None
+    except StoreError as exc:
+        # The store is down or busy: this visit neither restores nor keeps anything (no key), and the
+        # browser's cookie stays as it is, so the next visit finds the session again. Never a new key here:
+        # it would write the sample over the user's kept files.
+        st.session_state[SESSION_KEY] = None
+        st.session_state["link_note"] = (
+            "warning",
+            f"Your kept session could not be read just now ({exc}): you are looking at the sample federation, and "
+            "nothing you do on this visit is kept. Refresh the page in a minute to get your session back.",
+        )
+        return
     if stored is None:  # an unknown key is not reused: a planted cookie must not name the session
         st.session_state[SESSION_KEY] = new_key()
         st.session_state[_SAVED_FILES] = _files_signature()

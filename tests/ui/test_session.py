@@ -4,11 +4,12 @@ files each have a remove button; page choices survive a visit to another page.""
 
 from __future__ import annotations
 
+from finance.errors import StoreError
 from finance.ingest.load import load_uploads
 from finance.ingest.read import Upload
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
-from finance.store.sessions import new_key
+from finance.store.sessions import SessionStore, new_key
 from finance.store.workspaces import WorkspaceStore
 from tests.conftest import sample_files
 from tests.ui.apptest import (
@@ -227,3 +228,28 @@ def test_a_key_kept_in_one_workspace_finds_nothing_in_another(monkeypatch, tmp_p
     assert bob.slider(key="overhead_change").value == 0
     again = signed_in("ann@barnsley.example")
     assert again.session_state["session_key"] == key and again.slider(key="overhead_change").value == 15
+
+
+def test_a_store_that_cannot_be_read_keeps_the_browsers_session_for_the_next_visit(monkeypatch, valid_model, kept_sessions):
+    at = open_app("Data")
+    upload(at, [("federation.xlsx", valid_workbook())])
+    at.slider(key="overhead_change").set_value(20).run()
+    key = at.session_state["session_key"]
+    kept = kept_sessions.load(key)
+    assert kept is not None
+
+    def store_down(self, key):
+        raise StoreError("the store is busy")
+
+    with monkeypatch.context() as down:
+        down.setattr(SessionStore, "load", store_down)
+        visit = reopen(down, key)
+        assert_ok(visit)
+        assert visit.session_state["session_key"] is None  # no new key: the cookie keeps naming the kept session
+        assert any("could not be read just now (the store is busy)" in w.value for w in visit.warning)
+        assert visit.session_state["loaded"].is_sample
+        visit.slider(key="overhead_change").set_value(-10).run()  # nothing of this visit is written over the kept session
+    again = reopen(monkeypatch, key)
+    assert again.session_state["loaded"].dataset.file_names == ["federation.xlsx"]
+    assert again.slider(key="overhead_change").value == 20
+    assert headline(again) == expected_headline(valid_model, Scenario(overhead_change_pct=20.0))
