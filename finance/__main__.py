@@ -2,11 +2,11 @@
 
 import sys
 
-from finance.ingest.isolate import start_early
-
-if sys.argv[1:2] in (["run"], ["validate"], ["export"]):
-    start_early()  # the file reader imports its modules while this process imports the engine's
-
 from finance.cli.main import main
+from finance.ingest.isolate import read_here_after_imports
+
+# This process has only imported modules: an upload is read by a limited reader forked from it
+# (finance/ingest/isolate.py), not by a second interpreter that would import pandas again.
+read_here_after_imports()
 
 sys.exit(main())
