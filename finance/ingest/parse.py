@@ -60,38 +60,77 @@ def cell_text(value: object) -> str:
     return str(value).translate(_INVISIBLE).strip()
 
 
-def on_distinct(raw: pd.Series, convert) -> pd.Series:
-    """``raw.map(convert)``, converting each distinct value once: an income sheet of 260,000 rows
-    has a few thousand practice codes and a few dozen line names."""
-    codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=False)
-    converted = np.array([convert(v) for v in distinct] or [""], dtype=object)
-    return pd.Series(converted[codes], index=raw.index, dtype=object)
+class Distinct:
+    """A column as its distinct values and, for each row, which of them it holds: a conversion runs
+    once a distinct value (an income sheet of 260,000 rows has a few thousand practice codes and a
+    few dozen line names), and a column factorised once serves every check that reads it."""
+
+    __slots__ = ("codes", "index", "values")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray, index: pd.Index):
+        self.codes, self.values, self.index = codes, values, index
+
+    @classmethod
+    def of(cls, raw: pd.Series) -> Distinct:
+        codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=False)
+        return cls(codes, np.asarray(distinct, dtype=object), raw.index)
+
+    def map(self, convert) -> Distinct:
+        """``convert`` applied to each distinct value; the rows keep pointing at theirs."""
+        return Distinct(self.codes, np.array([convert(v) for v in self.values] or [""], dtype=object), self.index)
+
+    def rows(self, keep: np.ndarray, index: pd.Index) -> Distinct:
+        """The same column with only the rows ``keep`` (a bool mask), under a new index."""
+        return Distinct(self.codes[keep], self.values, index)
+
+    def mask(self, test) -> pd.Series:
+        """A bool Series: ``test`` of each row's value."""
+        truth = np.array([bool(test(v)) for v in self.values] or [False], dtype=bool)
+        return pd.Series(truth[self.codes], index=self.index, dtype=bool)
+
+    def series(self) -> pd.Series:
+        return pd.Series(self.values[self.codes], index=self.index, dtype=object)
 
 
-def as_text(raw: pd.Series) -> pd.Series:
+def distinct_of(raw: pd.Series | Distinct) -> Distinct:
+    return raw if isinstance(raw, Distinct) else Distinct.of(raw)
+
+
+def on_distinct(raw: pd.Series | Distinct, convert) -> pd.Series:
+    """``raw.map(convert)``, converting each distinct value once."""
+    return distinct_of(raw).map(convert).series()
+
+
+def as_text(raw: pd.Series | Distinct) -> pd.Series:
     """Every cell as stripped text ('' when empty)."""
     return on_distinct(raw, cell_text)
 
 
-def parse_text(raw: pd.Series) -> Parsed:
-    text = as_text(raw)
-    blank = text == ""
-    return Parsed(text.where(~blank, None), blank, pd.Series(False, index=raw.index))
+def parse_text(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
+    text = distinct_of(raw if distinct is None else distinct).map(cell_text)
+    blank = text.mask(_is_empty)
+    values = text.series()
+    return Parsed(values.where(~blank, None), blank, pd.Series(False, index=raw.index))
+
+
+def _is_empty(text: str) -> bool:
+    return text == ""
 
 
 def _code_text(value: object) -> str:
     return re.sub(r"\s+", "", cell_text(value)).upper()
 
 
-def parse_code(raw: pd.Series) -> Parsed:
+def parse_code(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
     """ODS practice codes: upper-cased, spaces removed; anything else is bad."""
-    text = on_distinct(raw, _code_text)
-    blank = text == ""
-    valid = on_distinct(text, lambda code: bool(ODS_PRACTICE_CODE.match(code))).astype(bool)
+    codes = distinct_of(raw if distinct is None else distinct).map(_code_text)
+    text = codes.series()
+    blank = codes.mask(_is_empty)
+    valid = codes.mask(lambda code: ODS_PRACTICE_CODE.match(code))
     return Parsed(text.where(~blank, None), blank, ~blank & ~valid)
 
 
-def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False, decimal: str = ".") -> Parsed:
+def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False, decimal: str = ".", distinct: Distinct | None = None) -> Parsed:
     """Numbers typed any way an Excel user would: 12345, £12,345.67, (1,200.00), -1200, 10%.
 
     ``decimal`` is the file's decimal mark: "." (UK), "," (a European CSV: 1.234,56 is 1234.56 and
@@ -100,9 +139,9 @@ def parse_number(raw: pd.Series, *, allow_percent_sign: bool = False, decimal: s
     """
     ambiguous = pd.Series(False, index=raw.index)
     if decimal == "?":
-        ambiguous = on_distinct(raw, lambda v: isinstance(v, str) and bool(AMBIGUOUS.match(v.strip()))).astype(bool)
+        ambiguous = distinct_of(raw if distinct is None else distinct).mask(lambda v: isinstance(v, str) and AMBIGUOUS.match(v.strip()))
     if decimal == ",":
-        raw = on_distinct(raw, _european)
+        raw = on_distinct(raw if distinct is None else distinct, _european)
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     failed = values.isna()
     blank = pd.Series(False, index=raw.index)
@@ -149,21 +188,21 @@ def _parse_number_text(text: pd.Series, allow_percent_sign: bool) -> pd.Series:
     return number.where(ok, np.nan).astype(float)
 
 
-def parse_yesno(raw: pd.Series) -> Parsed:
+def parse_yesno(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
     """yes/no in any case: y, yes, true, 1 / n, no, false, 0. Blank is left to the caller."""
-    text = on_distinct(raw, lambda v: cell_text(v).lower())
-    blank = text == ""
-    yes = text.isin(YES_WORDS)
-    no = text.isin(NO_WORDS)
+    words = distinct_of(raw if distinct is None else distinct).map(lambda v: cell_text(v).lower())
+    blank = words.mask(_is_empty)
+    yes = words.mask(YES_WORDS.__contains__)
+    no = words.mask(NO_WORDS.__contains__)
     values = pd.Series(np.where(yes, True, np.where(no, False, None)), index=raw.index, dtype=object)
     return Parsed(values, blank, ~blank & ~yes & ~no)
 
 
-def parse_stream(raw: pd.Series) -> Parsed:
+def parse_stream(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
     """contract, pcn_des or federation; GMS/PMS/APMS mean contract, 'PCN DES' means pcn_des."""
-    text = as_text(raw)
-    blank = text == ""
-    values = on_distinct(text, lambda v: STREAM_WORDS.get(normalise_name(v)))
+    text = distinct_of(raw if distinct is None else distinct).map(cell_text)
+    blank = text.mask(_is_empty)
+    values = text.map(lambda v: STREAM_WORDS.get(normalise_name(v))).series()
     bad = ~blank & values.isna()
     return Parsed(values.where(~bad & ~blank, None), blank, bad)
 
