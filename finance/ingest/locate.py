@@ -150,12 +150,16 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
             )
 
     numbers = sheet.row_numbers[header_at + 1 :] if sheet.row_numbers is not None else range(header_at + 2, len(rows) + 1)
-    frame = pd.DataFrame(_columns(body, column_index), dtype=object)
-    frame["_row"] = list(numbers)
+    columns = _columns(body, column_index)
+    frame = pd.DataFrame(columns, dtype=object)
+    frame["_row"] = np.arange(header_at + 2, len(rows) + 1) if sheet.row_numbers is None else list(numbers)
     problems += _stray_values(sheet, headings, body, header_row)
     problems += _long_rows(sheet, headings, body, numbers)
     problems += _far_cells(sheet)
-    distinct = {name: Distinct.of(frame[name]) for name in column_index}
+    if sheet.is_csv:  # every cell is text
+        distinct = {name: Distinct.of_text(cells, frame.index) for name, cells in columns.items()}
+    else:
+        distinct = {name: Distinct.of(frame[name]) for name in column_index}
     # Blank rows are skipped; so is a row with values only in ignored columns.
     if column_index and len(frame):
         filled = np.zeros(len(frame), dtype=bool)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from finance.ingest.tables import NO_WORDS, STREAM_WORDS, YES_WORDS, normalise_name
 
@@ -75,6 +76,16 @@ class Distinct:
         codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=False)
         return cls(codes, np.asarray(distinct, dtype=object), raw.index)
 
+    @classmethod
+    def of_text(cls, cells: list[str], index: pd.Index) -> Distinct:
+        """The same for cells that are all text (a CSV file's), factorised by Arrow: about twice as fast."""
+        try:
+            encoded = pa.array(cells, type=pa.string()).dictionary_encode()
+        except (pa.ArrowException, UnicodeError, TypeError):
+            return cls.of(pd.Series(cells, index=index, dtype=object))
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        return cls(codes, np.array(encoded.dictionary.to_pylist(), dtype=object), index)
+
     def map(self, convert) -> Distinct:
         """``convert`` applied to each distinct value; the rows keep pointing at theirs."""
         return Distinct(self.codes, np.array([convert(v) for v in self.values] or [""], dtype=object), self.index)
@@ -118,7 +129,7 @@ def _is_empty(text: str) -> bool:
 
 
 def _code_text(value: object) -> str:
-    return re.sub(r"\s+", "", cell_text(value)).upper()
+    return "".join(cell_text(value).split()).upper()  # str.split() splits on exactly what \s matches
 
 
 def parse_code(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
@@ -212,22 +223,43 @@ _EU_EVIDENCE = re.compile(r"^[^\d]*(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{
 _CHUNK = 5_000
 
 
-def detect_decimal(columns: list[pd.Series], separator: str | None) -> tuple[str, str | None]:
+def detect_decimal(columns: list[pd.Series | Distinct], separator: str | None) -> tuple[str, str | None]:
     """A CSV file's decimal mark from its numbers: '.', ',' or '?' (not shown), and a value that shows it.
 
     A number such as 12.50 or 1,234,567 shows the dot; 12,50 or 1.234.567 the comma. Only the
     values up to the first that shows the mark are looked at: a value in the other form later
-    cannot be read under the file's mark, and is reported as not an amount.
+    cannot be read under the file's mark, and is reported as not an amount. The rows are taken
+    5,000 at a time; the first such chunk that shows a mark decides, by its majority. Each
+    distinct value is looked at once.
     """
     for column in columns:
-        for start in range(0, len(column), _CHUNK):
-            chunk = column.iloc[start : start + _CHUNK]
-            chunk = chunk[chunk.map(lambda v: isinstance(v, str)).astype(bool)].astype(str).str.strip()  # text only: numbers show no mark
-            chunk = chunk[chunk.str.contains(r"[.,]", regex=True)]
-            if chunk.empty:
-                continue
-            dot = chunk[chunk.str.match(_EN_EVIDENCE)]
-            comma = chunk[chunk.str.match(_EU_EVIDENCE)]
-            if len(dot) or len(comma):
-                return (".", dot.iloc[0]) if len(dot) >= len(comma) else (",", comma.iloc[0])
+        distinct = distinct_of(column)
+        seen = np.zeros(len(distinct.values), dtype=bool)
+        dot_of, comma_of = np.zeros(len(distinct.values), dtype=bool), np.zeros(len(distinct.values), dtype=bool)
+        text_of = np.full(len(distinct.values), "", dtype=object)
+        for start in range(0, len(distinct.codes), _CHUNK):
+            codes = distinct.codes[start : start + _CHUNK]
+            new = np.unique(codes[~seen[codes]])
+            if len(new):
+                seen[new] = True
+                _look_for_marks(distinct.values[new], new, text_of, dot_of, comma_of)
+            dot, comma = dot_of[codes], comma_of[codes]
+            if dot.any() or comma.any():
+                if dot.sum() >= comma.sum():
+                    return ".", text_of[codes[np.flatnonzero(dot)[0]]]
+                return ",", text_of[codes[np.flatnonzero(comma)[0]]]
     return ("?" if separator == ";" else "."), None
+
+
+def _look_for_marks(values: np.ndarray, at: np.ndarray, text_of: np.ndarray, dot_of: np.ndarray, comma_of: np.ndarray) -> None:
+    """Which of these distinct values show the dot or the comma as decimal mark (text only: numbers show none)."""
+    cells = pd.Series(values, dtype=object)
+    is_text = cells.map(lambda v: isinstance(v, str)).astype(bool).to_numpy()
+    if not is_text.any():
+        return
+    text = cells[is_text].astype(str).str.strip()
+    marked = text.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+    where = at[is_text]
+    text_of[where] = text.to_numpy(dtype=object)
+    dot_of[where] = marked & text.str.match(_EN_EVIDENCE).to_numpy(dtype=bool)
+    comma_of[where] = marked & text.str.match(_EU_EVIDENCE).to_numpy(dtype=bool)

@@ -98,7 +98,7 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
     out = pd.DataFrame({"_row": frame["_row"].to_numpy()}, index=frame.index)
     decimal, example = ".", None
     if part.source.is_csv:
-        numeric = [frame[c.name] for c in part.table.columns if c.kind in _NUMERIC_KINDS and c.name in frame]
+        numeric = [part.distinct_of(c.name) for c in part.table.columns if c.kind in _NUMERIC_KINDS and c.name in frame]
         decimal, example = detect_decimal(numeric, part.source.separator)
         if decimal == ",":
             problems.append(
@@ -297,7 +297,11 @@ def _place(parts: Sequence[Part], row: pd.Series, column: str) -> str:
 
 def _service_key(values: pd.Series) -> pd.Series:
     """Service names compared without case or extra spaces ('phlebotomy ' is 'Phlebotomy')."""
-    return on_distinct(values, lambda v: " ".join(str(v).casefold().split()))
+    return on_distinct(values, _one_service_key)
+
+
+def _one_service_key(name: object) -> str:
+    return " ".join(str(name).casefold().split())
 
 
 def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tuple[str, ...], rule: str, key=None) -> list[Problem]:
@@ -325,7 +329,11 @@ def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tup
 
 def _check_practices_exist(parts: Sequence[Part], table: pd.DataFrame, known: set[str]) -> list[Problem]:
     codes = table["practice_code"]
-    missing = table[codes.notna() & ~codes.isin(known) & codes.str.match(r"^[A-Z][0-9]{5}$", na=False)]
+    unknown = codes.notna() & ~codes.isin(known)
+    if not unknown.any():
+        return []
+    unknown[unknown] = codes[unknown].str.match(r"^[A-Z][0-9]{5}$", na=False)  # a code not valid is reported as such already
+    missing = table[unknown]
     return [
         error(f"practice '{row['practice_code']}' is not in practices", **_where(parts, row, "practice_code"), value=row["practice_code"])
         for _, row in missing.iterrows()
@@ -338,8 +346,9 @@ def _check_services_exist(parts: Sequence[Part], table: pd.DataFrame, catalogue:
     given = table["service"].notna()
     if not given.any():
         return []
-    matched = _service_key(table.loc[given, "service"]).map(spelling)
-    table.loc[given, "service"] = matched.where(matched.notna(), table.loc[given, "service"])
+    names = table.loc[given, "service"]
+    matched = Distinct.of(names).map(lambda name: spelling.get(_one_service_key(name))).series()
+    table.loc[given, "service"] = matched.where(matched.notna(), names)
     problems = []
     for i in matched[matched.isna()].index:
         row = table.loc[i]
