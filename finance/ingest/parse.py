@@ -185,18 +185,27 @@ def _european(value: object) -> object:
 
 
 def _parse_number_text(text: pd.Series, allow_percent_sign: bool) -> pd.Series:
-    parts = text.str.extract(_NUMBER)
-    matched = parts["digits"].notna()
-    brackets = parts["open"].notna() & parts["close"].notna()
-    unbalanced = parts["open"].notna() != parts["close"].notna()
-    signs = parts["sign"].fillna("") + parts["sign2"].fillna("")
-    ok = matched & ~unbalanced & (signs.str.len() <= 1) & ~(brackets & (signs != ""))
-    if not allow_percent_sign:
-        ok &= parts["pct"].isna()
-    number = pd.to_numeric(parts["digits"].str.replace(",", "", regex=False), errors="coerce")
-    negative = brackets | (signs == "-")
-    number = number.where(~negative, -number)
-    return number.where(ok, np.nan).astype(float)
+    """The numbers in cells that are not plain numbers (a few in a hundred: £12,345.67, (1,200.00), 10%); NaN where none.
+
+    A loop over those cells (one match each) rather than ``str.extract``, which builds a row of
+    groups per cell; the digits are still read by ``pd.to_numeric``.
+    """
+    digits: list[str | None] = []
+    negative: list[bool] = []
+    for value in text.tolist():
+        match = _NUMBER.search(value)
+        if match is None:
+            digits.append(None)
+            negative.append(False)
+            continue
+        brackets = match["open"] is not None and match["close"] is not None
+        unbalanced = (match["open"] is None) != (match["close"] is None)
+        signs = (match["sign"] or "") + (match["sign2"] or "")
+        ok = not unbalanced and len(signs) <= 1 and not (brackets and signs) and (allow_percent_sign or match["pct"] is None)
+        digits.append(match["digits"].replace(",", "") if ok else None)
+        negative.append(brackets or signs == "-")
+    number = pd.to_numeric(pd.Series(digits, index=text.index, dtype=object), errors="coerce").astype(float)
+    return number.where(~pd.Series(negative, index=text.index, dtype=bool), -number)
 
 
 def parse_yesno(raw: pd.Series, distinct: Distinct | None = None) -> Parsed:
