@@ -6,12 +6,21 @@ plain one has DuckDB read the same CSV files (amounts cleaned of £, commas and 
 one row per practice and service with the same twelve fields and one row per practice with the
 same eight, and COPY them out as JSON arrays. In-process, it also times the JSON step alone: the
 streamed writer (finance.cli.json_out) against ``json.dump(results.to_json_dict(), stream)``.
+
+    python bench/run_json.py [--repeats 3] [--before DIR]
+
+Alone, it reuses (or generates) the England-scale CSV set in bench/out/ and prints the ratio;
+``--before DIR`` also times ``python -m finance run`` of another checkout (e.g. ``git worktree
+add /tmp/before main``), interleaved with ours and the plain script, so a before/after pair is
+measured under the same load.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -80,22 +89,40 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed_process(command: Sequence[str]) -> tuple[float, float, str]:
+def _timed_process(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float, str]:
     """Wall and CPU seconds (the process and every process it waited for: our reading server and its readers) of one command."""
     start, cpu = time.perf_counter(), _children_cpu()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # each checkout imports its own finance package
     done = subprocess.run(
-        command, cwd=REPO, stdout=subprocess.PIPE if "-c" in command else subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE if "-c" in command else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
     )
     return time.perf_counter() - start, _children_cpu() - cpu, (done.stdout or "").strip()
 
 
-def measure_ratio(csv_files: Sequence[Path], repeats: int = 2) -> dict[str, float | str]:
-    """Best-of wall and CPU seconds of ``python -m finance run`` and of the plain DuckDB script, and their ratios."""
-    ours = [_timed_process([sys.executable, "-m", "finance", "run", *map(str, csv_files)]) for _ in range(repeats)]
-    plain = [_timed_process([sys.executable, "-c", PLAIN_DUCKDB, str(Path(csv_files[0]).parent)]) for _ in range(repeats)]
+def measure_ratio(csv_files: Sequence[Path], repeats: int = 2, before: Path | None = None) -> dict[str, float | str]:
+    """Best-of wall and CPU seconds of ``python -m finance run`` and of the plain DuckDB script, and their ratios.
+
+    With ``before`` (another checkout of the project), its ``run`` too, interleaved with the others.
+    """
+    ours, plain, old = [], [], []
+    for _ in range(repeats):
+        ours.append(_timed_process([sys.executable, "-m", "finance", "run", *map(str, csv_files)]))
+        plain.append(_timed_process([sys.executable, "-c", PLAIN_DUCKDB, str(Path(csv_files[0]).parent)]))
+        if before is not None:
+            old.append(_timed_process([sys.executable, "-m", "finance", "run", *map(str, csv_files)], cwd=before))
     ours_s, ours_cpu = min(r[0] for r in ours), min(r[1] for r in ours)
     plain_s, plain_cpu = min(r[0] for r in plain), min(r[1] for r in plain)
-    return {
+    figures: dict[str, float | str] = {}
+    if old:
+        figures = {"before_s": min(r[0] for r in old), "before_cpu_s": min(r[1] for r in old)}
+        figures.update(before_ratio=figures["before_s"] / plain_s, before_cpu_ratio=figures["before_cpu_s"] / plain_cpu)
+    return figures | {
         "ours_s": ours_s,
         "plain_s": plain_s,
         "ratio": ours_s / plain_s,
@@ -137,8 +164,45 @@ def print_ratio(figures: dict[str, float | str]) -> None:
     )
 
 
+def print_before(figures: dict[str, float | str]) -> None:
+    if "before_s" in figures:
+        print(
+            f"    before (--before): {figures['before_s']:.2f} s, ratio {figures['before_ratio']:.1f}x; "
+            f"CPU {figures['before_cpu_s']:.2f} s, ratio {figures['before_cpu_ratio']:.1f}x"
+        )
+
+
 def print_json_step(figures: dict[str, float]) -> None:
     print(
         f"JSON step (CPU): streamed {figures['streamed_s']:.2f} s; the old way, building the records {figures['records_s']:.2f} s "
         f"+ json.dump to a stream {figures['dump_to_stream_s']:.2f} s"
     )
+
+
+def _load_average() -> str:
+    try:
+        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "load average unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout of the project, timed in the same run")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    from bench.generate import existing_federation, parameters, write_federation
+
+    files = existing_federation(args.out, parameters(6500, 25, 40, 1), ("csv",))
+    csv_files = files["csv"] if files else write_federation(args.out, formats=("csv",))["csv"]
+    print(f"{len(csv_files)} CSV files in {args.out}; {_load_average()}")
+    figures = measure_ratio(csv_files, args.repeats, args.before)
+    print_ratio(figures)
+    print_before(figures)
+    print(_load_average())
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,12 @@ request; the helper forks the reader, which caps its own address space (RLIMIT_A
 A reader that runs out of memory, is killed or aborts becomes one plain sentence; the server and
 every other session carry on. A read costs a fork (~10 ms) and the pickling of the result; the
 reading server starts once per process (~1 s). The result comes back pickled from our own child.
+
+A command-line process that has only imported its modules (``read_here_after_imports``, called
+by finance/__main__.py) forks the limited reader from itself instead, under the same limits: it
+is then in the state the reading server is in (the same modules, and only the idle threads their
+imports start), so a second interpreter importing pandas again (~0.5 s of CPU) is not needed. Any
+thread started since (DuckDB's, pyarrow's pool at work) sends the read to the server as before.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
 _ROOT = Path(__file__).resolve().parents[2]
 _lock = threading.Lock()
 _server: dict[str, object] = {}
+_here: dict[str, frozenset[str]] = {}
 
 
 class ReadFailed(Exception):
@@ -106,6 +113,27 @@ def start_early() -> None:
             _spawn_server()
 
 
+def read_here_after_imports() -> None:
+    """This process has imported what it needs and started no work: its reads may fork the reader from here.
+
+    For a throwaway command-line process only, never a server's: the threads alive now are taken as
+    the imports' idle ones, and a read forks from here only while no other thread has appeared.
+    """
+    _here["threads"] = _threads()
+
+
+def _threads() -> frozenset[str]:
+    try:
+        return frozenset(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc: never fork from here
+        return frozenset({"unknown"})
+
+
+def _may_fork_here() -> bool:
+    threads = _here.get("threads")
+    return threads is not None and "unknown" not in threads and _threads() == threads
+
+
 def _server_path() -> str:
     with _lock:
         process = _server.get("process")
@@ -117,11 +145,17 @@ def _server_path() -> str:
 def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult, float, float]:
     """``load_inline(uploads)`` in a child process: the result, the reader's peak memory (MB) and CPU seconds; ReadFailed if it could not finish.
 
-    Always through the reading server, even from a process with one Python thread: pandas and
-    pyarrow start native threads, and a reader forked from a process whose threads have been at
-    work can crash (seen: a segfault in the garbage collector after AppTest runs). The server's
-    threads never run anything, so its forks are clean.
+    Through the reading server, even from a process with one Python thread: pandas and pyarrow
+    start native threads, and a reader forked from a process whose threads have been at work can
+    crash (seen: a segfault in the garbage collector after AppTest runs). The server's threads
+    never run anything, so its forks are clean. The one exception is a process that said it is in
+    the same state (``read_here_after_imports``) and has started no thread since: it forks the
+    reader itself, with the same limits and the same answers.
     """
+    if _may_fork_here():
+        from finance.ingest.worker import read_forked
+
+        return _answer(pickle.loads(read_forked(list(uploads), limits)), limits)
     request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
     for attempt in range(2):
         path = _server_path()

@@ -9,11 +9,13 @@ with what it holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
-from finance.ingest.parse import cell_text
+from finance.ingest.parse import Distinct, cell_text
 from finance.ingest.read import RawSheet
 from finance.ingest.tables import TABLES_BY_NAME, Table, column_lookup, normalise_name
 from finance.problems import Problem, error, warning
@@ -31,6 +33,15 @@ class Part:
     header_row: int  # 1-based row number of the headings
     column_index: dict[str, int]  # column name -> 0-based position in the sheet
     frame: pd.DataFrame  # one column per table column found (raw cells) and _row (1-based sheet row)
+    # Each column of ``frame`` factorised once (finance.ingest.parse.Distinct), for the validator.
+    distinct: dict[str, Distinct] = field(default_factory=dict, repr=False)
+
+    def distinct_of(self, column: str) -> Distinct:
+        """The column of ``frame`` as its distinct values (computed here when locate did not)."""
+        found = self.distinct.get(column)
+        if found is None or len(found.codes) != len(self.frame):
+            found = self.distinct[column] = Distinct.of(self.frame[column])
+        return found
 
     def where(self, row: int | None, column: str | None) -> dict[str, object]:
         """Location keywords for a Problem: file, sheet, cell (workbooks) or row (CSV), column."""
@@ -139,19 +150,33 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
             )
 
     numbers = sheet.row_numbers[header_at + 1 :] if sheet.row_numbers is not None else range(header_at + 2, len(rows) + 1)
-    data = {name: [r[i] if i < len(r) else "" for r in body] for name, i in column_index.items()}
-    frame = pd.DataFrame(data, dtype=object)
-    frame["_row"] = list(numbers)
+    columns = _columns(body, column_index)
+    frame = pd.DataFrame(columns, dtype=object)
+    frame["_row"] = np.arange(header_at + 2, len(rows) + 1) if sheet.row_numbers is None else list(numbers)
     problems += _stray_values(sheet, headings, body, header_row)
     problems += _long_rows(sheet, headings, body, numbers)
     problems += _far_cells(sheet)
+    if sheet.is_csv:  # every cell is text
+        distinct = {name: Distinct.of_text(cells, frame.index) for name, cells in columns.items()}
+    else:
+        distinct = {name: Distinct.of(frame[name]) for name in column_index}
     # Blank rows are skipped; so is a row with values only in ignored columns.
     if column_index and len(frame):
-        filled = pd.Series(False, index=frame.index)
+        filled = np.zeros(len(frame), dtype=bool)
         for name in column_index:
-            filled |= frame[name].astype(str).str.strip().ne("")
-        frame = frame[filled]
-    return Part(sheet, table, header_row, column_index, frame.reset_index(drop=True)), problems
+            column = distinct[name]
+            filled |= pd.Series(column.values, dtype=object).astype(str).str.strip().ne("").to_numpy(dtype=bool)[column.codes]
+        if not filled.all():
+            frame = frame[filled]
+            distinct = {name: column.rows(filled, pd.RangeIndex(len(frame))) for name, column in distinct.items()}
+    return Part(sheet, table, header_row, column_index, frame.reset_index(drop=True), distinct), problems
+
+
+def _columns(body: list[list[object]], column_index: dict[str, int]) -> dict[str, list[object]]:
+    """Each named column's cells, '' where a row stops short of it."""
+    if body and column_index and min(map(len, body)) > max(column_index.values()):
+        return {name: list(map(itemgetter(i), body)) for name, i in column_index.items()}
+    return {name: [r[i] if i < len(r) else "" for r in body] for name, i in column_index.items()}
 
 
 def _no_headings(sheet: RawSheet, table: Table, lookup: dict[str, str]) -> Problem:
@@ -176,7 +201,7 @@ def _no_headings(sheet: RawSheet, table: Table, lookup: dict[str, str]) -> Probl
 
 def _stray_values(sheet: RawSheet, headings: list[str], body: list[list[object]], header_row: int) -> list[Problem]:
     """Values in a column with no heading are reported, not silently dropped (CSV rows longer than the headings: _long_rows)."""
-    width = max((len(r) for r in body), default=0)
+    width = max(map(len, body), default=0)
     named_width = _named_width(headings)
     if sheet.is_csv:
         width = min(width, named_width)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from finance.ingest.locate import Part, column_letter
-from finance.ingest.parse import as_text, on_distinct
+from finance.ingest.parse import Distinct, cell_text
 
 # "Total", "Grand total", "Sub-total:", "Total for A81001", "Total income", "A81001 Total" (what Excel's
 # Subtotal command writes), "Sum"; not a name that merely starts with the word, such as "Total triage".
@@ -27,18 +27,21 @@ _SUM_FORMULA = re.compile(r"^=\s*(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE
 _TEXT_KINDS = ("text", "code", "service", "stream")
 
 
-def total_rows(part: Part, cleaned: pd.DataFrame) -> dict[int, str]:
-    """Sheet row number -> why it is a total row, for one located table."""
+def total_rows(part: Part, cleaned: pd.DataFrame, texts: dict[str, Distinct] | None = None) -> dict[int, str]:
+    """Sheet row number -> why it is a total row, for one located table.
+
+    ``texts``: the text columns' cells as text (``Distinct``), when the validator has them already.
+    """
     frame = part.frame
     found: dict[int, str] = {}
     rows = frame["_row"].to_numpy()
     for column in part.table.columns:
         if column.kind not in _TEXT_KINDS or column.name not in frame:
             continue
-        text = as_text(frame[column.name])
-        says = on_distinct(text, lambda t: bool(_TOTAL_WORDS.match(t))).astype(bool)
-        for i in np.flatnonzero(says.to_numpy()):
-            found.setdefault(int(rows[i]), f"{column.name} says '{text.iloc[i]}'")
+        text = texts[column.name] if texts and column.name in texts else part.distinct_of(column.name).map(cell_text)
+        says = text.mask(_TOTAL_WORDS.match).to_numpy()
+        for i in np.flatnonzero(says):
+            found.setdefault(int(rows[i]), f"{column.name} says '{text.values[text.codes[i]]}'")
     money = next((c.name for c in part.table.columns if c.kind == "money" and c.name == "amount_gbp"), None)
     if money is None or money not in part.column_index:
         return found

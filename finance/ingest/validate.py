@@ -16,8 +16,8 @@ from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 from finance.ingest.dataset import Dataset, SourceFile
 from finance.ingest.locate import Part
 from finance.ingest.parse import (
+    Distinct,
     Parsed,
-    as_text,
     cell_text,
     detect_decimal,
     on_distinct,
@@ -98,7 +98,7 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
     out = pd.DataFrame({"_row": frame["_row"].to_numpy()}, index=frame.index)
     decimal, example = ".", None
     if part.source.is_csv:
-        numeric = [frame[c.name] for c in part.table.columns if c.kind in _NUMERIC_KINDS and c.name in frame]
+        numeric = [part.distinct_of(c.name) for c in part.table.columns if c.kind in _NUMERIC_KINDS and c.name in frame]
         decimal, example = detect_decimal(numeric, part.source.separator)
         if decimal == ",":
             problems.append(
@@ -108,18 +108,23 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
                 )
             )
     rows = frame["_row"]
+    texts: dict[str, Distinct] = {}  # each text column's cells as text, for total_rows
     for column in part.table.columns:
         if column.name not in frame:
             out[column.name] = None
             continue
         raw = frame[column.name]
+        distinct = part.distinct_of(column.name)
+        if column.kind in _TEXT_KINDS:
+            texts[column.name] = distinct.map(cell_text)
         special = pd.Series(False, index=raw.index)
         if part.source.error_like or part.source.uncalculated:
-            special, found = _special_cells(part, column, raw, rows)
+            special, found = _special_cells(part, column, raw, rows, distinct)
             problems += found
             if special.any():
                 raw = raw.where(~special, "")
-        parsed = _parse(column, raw, decimal)
+                distinct = Distinct.of(raw)
+        parsed = _parse(column, raw, decimal, distinct)
         if column.kind == "percent":
             parsed = _as_shown(part, column, raw, parsed, rows)
             problems += _small_fees(part, column, raw, parsed, rows)
@@ -135,7 +140,7 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
         out[column.name] = parsed.values
     if part.table.implied_stream:
         out["stream"] = out["stream"].where(out["stream"].notna(), part.table.implied_stream)
-    totals = total_rows(part, out)
+    totals = total_rows(part, out, texts)
     if totals:
         problems = [p for p in problems if p.row not in totals or p.file != part.source.file or p.sheet != part.source.sheet]
         for row, reason in totals.items():
@@ -155,6 +160,7 @@ def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 _NUMERIC_KINDS = ("money", "number", "whole", "percent")
+_TEXT_KINDS = ("text", "code", "service", "stream")  # the columns total_rows reads
 
 
 def _not_read(column: Column, parsed: Parsed, i: int, value: str, decimal: str) -> str:
@@ -171,11 +177,12 @@ def _not_read(column: Column, parsed: Parsed, i: int, value: str, decimal: str) 
     return f"'{value}' {_NOT_READ[column.kind]}"
 
 
-def _special_cells(part: Part, column: Column, raw: pd.Series, rows: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _special_cells(part: Part, column: Column, raw: pd.Series, rows: pd.Series, distinct: Distinct) -> tuple[pd.Series, list[Problem]]:
     """Error values (#N/A, #REF!) and formulas with no saved result: an error each, naming the cell and the fix."""
-    text = as_text(raw)
+    texts = distinct.map(cell_text)
+    text = texts.series()
     formula = raw.map(lambda v: type(v) is Uncalculated).astype(bool) if part.source.uncalculated else pd.Series(False, index=raw.index)
-    failed = on_distinct(text, is_error_value).astype(bool)
+    failed = texts.mask(is_error_value)
     special = formula | failed
     problems = []
     for i in special[special].index:
@@ -225,22 +232,22 @@ def _small_fees(part: Part, column: Column, raw: pd.Series, parsed: Parsed, rows
     return problems
 
 
-def _parse(column: Column, raw: pd.Series, decimal: str = ".") -> Parsed:
+def _parse(column: Column, raw: pd.Series, decimal: str = ".", distinct: Distinct | None = None) -> Parsed:
     if column.kind == "code":
-        return parse_code(raw)
+        return parse_code(raw, distinct)
     if column.kind in ("money", "number", "whole"):
-        parsed = parse_number(raw, decimal=decimal)
+        parsed = parse_number(raw, decimal=decimal, distinct=distinct)
         if column.kind == "whole":
             fraction = parsed.values.notna() & (parsed.values % 1 != 0)
             return Parsed(parsed.values.where(~fraction), parsed.blank, parsed.bad | fraction, parsed.ambiguous, parsed.huge)
         return parsed
     if column.kind == "percent":
-        return parse_number(raw, allow_percent_sign=True, decimal=decimal)
+        return parse_number(raw, allow_percent_sign=True, decimal=decimal, distinct=distinct)
     if column.kind == "yesno":
-        return parse_yesno(raw)
+        return parse_yesno(raw, distinct)
     if column.kind == "stream":
-        return parse_stream(raw)
-    return parse_text(raw)
+        return parse_stream(raw, distinct)
+    return parse_text(raw, distinct)
 
 
 def _check_range(part: Part, column: Column, parsed: Parsed, raw: pd.Series, rows: pd.Series) -> list[Problem]:
@@ -290,7 +297,11 @@ def _place(parts: Sequence[Part], row: pd.Series, column: str) -> str:
 
 def _service_key(values: pd.Series) -> pd.Series:
     """Service names compared without case or extra spaces ('phlebotomy ' is 'Phlebotomy')."""
-    return on_distinct(values, lambda v: " ".join(str(v).casefold().split()))
+    return on_distinct(values, _one_service_key)
+
+
+def _one_service_key(name: object) -> str:
+    return " ".join(str(name).casefold().split())
 
 
 def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tuple[str, ...], rule: str, key=None) -> list[Problem]:
@@ -318,7 +329,11 @@ def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tup
 
 def _check_practices_exist(parts: Sequence[Part], table: pd.DataFrame, known: set[str]) -> list[Problem]:
     codes = table["practice_code"]
-    missing = table[codes.notna() & ~codes.isin(known) & codes.str.match(r"^[A-Z][0-9]{5}$", na=False)]
+    unknown = codes.notna() & ~codes.isin(known)
+    if not unknown.any():
+        return []
+    unknown[unknown] = codes[unknown].str.match(r"^[A-Z][0-9]{5}$", na=False)  # a code not valid is reported as such already
+    missing = table[unknown]
     return [
         error(f"practice '{row['practice_code']}' is not in practices", **_where(parts, row, "practice_code"), value=row["practice_code"])
         for _, row in missing.iterrows()
@@ -331,8 +346,9 @@ def _check_services_exist(parts: Sequence[Part], table: pd.DataFrame, catalogue:
     given = table["service"].notna()
     if not given.any():
         return []
-    matched = _service_key(table.loc[given, "service"]).map(spelling)
-    table.loc[given, "service"] = matched.where(matched.notna(), table.loc[given, "service"])
+    names = table.loc[given, "service"]
+    matched = Distinct.of(names).map(lambda name: spelling.get(_one_service_key(name))).series()
+    table.loc[given, "service"] = matched.where(matched.notna(), names)
     problems = []
     for i in matched[matched.isna()].index:
         row = table.loc[i]
