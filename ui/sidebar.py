@@ -43,8 +43,40 @@ FEE_RANGE = (0.0, 40.0)
 SERVICE_FEES_KEY = "scenario_service_fees"
 
 
+DRAWN_KEY = "sidebar_drawn"  # the change sliders' values as last drawn: {key: value}
+SERVER_SET_KEY = "sidebar_set_by_server"  # the controls were set by the app (reset, a link, an option) since the last draw
+
+
+def keep_drawn_values() -> list[str]:
+    """Put back change sliders the browser sent at their minimum all at once without anyone moving them.
+
+    Seen in Chromium (tests/browser, 2 to 3 full runs in 6): after a page change, the browser's copy
+    of every change slider dropped to -50, the slider's own default (it has no ``value=``), and the
+    next click sent that to the server, so an option was saved with every change at -50% and the
+    page then showed those figures. A person moves one slider at a time, so two or more sliders
+    arriving at the minimum together, with no reset, link or option applied since the last draw, are
+    the browser's loss: they get back the values last drawn (the browser is told them again) and
+    their labels are returned. One slider moved to -50 is a person's move and is kept.
+    """
+    drawn = st.session_state.get(DRAWN_KEY)
+    set_by_server = st.session_state.pop(SERVER_SET_KEY, False)
+    lowest = SLIDER_RANGE[0]
+    dropped = []
+    if drawn and not set_by_server:
+        moved = [key for _, key, _ in CHANGE_SLIDERS if key in drawn and st.session_state.get(key) != drawn[key]]
+        if len(moved) >= 2 and all(st.session_state.get(key) == lowest for key in moved):
+            for key in moved:
+                st.session_state[key] = drawn[key]
+            labels = {key: label for label, key, _ in CHANGE_SLIDERS}
+            dropped = [labels[key] for key in moved]
+    # Recorded now, before drawing: a run cut short by the next move still counts this move as seen.
+    st.session_state[DRAWN_KEY] = {key: st.session_state.get(key) for _, key, _ in CHANGE_SLIDERS}
+    return dropped
+
+
 def reset() -> None:
     """Every control back to where a new visit starts it (the fee slider at the catalogue's average)."""
+    st.session_state[SERVER_SET_KEY] = True
     for key, value in DEFAULTS.items():
         st.session_state[key] = list(value) if isinstance(value, list) else value
     st.session_state.pop(SERVICE_FEES_KEY, None)
@@ -55,6 +87,7 @@ def reset() -> None:
 def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
     """Set the controls to a scenario (from a saved option or a link); returns notes on anything
     the controls cannot show exactly (values beyond a slider's range, unknown practices)."""
+    st.session_state[SERVER_SET_KEY] = True
     notes = []
     values = {
         "contract_income_change": scenario.income_change_pct.get("contract", 0.0),
@@ -99,6 +132,7 @@ def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callab
     a practice by its code in the excluded practices' list: meeting mode hides the real names)."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    keep_drawn_values()
     codes = set(workspace.practice_choices(list(dataset.practices["practice_code"])))  # a practice member: their own only
     if any(code not in codes for code in st.session_state["excluded_practices"]):
         st.session_state["excluded_practices"] = [c for c in st.session_state["excluded_practices"] if c in codes]

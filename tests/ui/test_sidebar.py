@@ -7,6 +7,7 @@ import pytest
 from finance.analysis.sweep import average_catalogue_fee
 from finance.format import gbp
 from finance.model.scenario import Scenario
+from finance.store.scenarios import ScenarioStore
 from tests.ui.apptest import CHANGE_SLIDERS, button, expected_headline, go, headline, metrics, open_app
 from ui import sidebar
 
@@ -154,3 +155,45 @@ def test_scenario_from_state_maps_every_control():
         excluded_practices=("F81004",),
     )
     assert sidebar.scenario_from_state({**values, "one_fee": False}).management_fee_pct is None
+
+
+def test_every_change_slider_arriving_at_its_minimum_at_once_is_the_browsers_loss_and_is_put_back(sample_model):
+    """Chromium was seen sending every change slider at -50 (its default) after a page change, with no
+    one moving them; the next click then saved that scenario. The sidebar gives back the values it drew."""
+    at = open_app("Overview")
+    at.slider(key="overhead_change").set_value(5).run()
+    go(at, "Options")
+    for key in CHANGE_SLIDERS:
+        at.slider(key=key).set_value(-50)
+    at.run()
+    assert not at.exception
+    assert {key: at.slider(key=key).value for key in CHANGE_SLIDERS} == {
+        key: 5 if key == "overhead_change" else 0 for key in CHANGE_SLIDERS
+    }
+    assert at.session_state["scenario"] == Scenario(overhead_change_pct=5.0)
+    go(at, "Overview")
+    assert headline(at) == expected_headline(sample_model, Scenario(overhead_change_pct=5.0))
+
+
+def test_one_slider_moved_to_its_minimum_is_a_persons_move_and_is_kept():
+    at = open_app("Overview")
+    at.slider(key="activity_change").set_value(-50).run()
+    assert at.slider(key="activity_change").value == -50
+    at.slider(key="overhead_change").set_value(-50).run()  # then a second one, on its own
+    assert at.session_state["scenario"] == Scenario(activity_change_pct=-50.0, overhead_change_pct=-50.0)
+
+
+def test_an_option_the_app_loads_may_put_several_sliders_at_their_minimum(tmp_path, sample_dataset, sample_model):
+    """A saved option sets many controls at once: that is the app's doing, not a loss, and it stays."""
+    scenario = Scenario(
+        activity_change_pct=-50.0, overhead_change_pct=-50.0, income_change_pct={"contract": -50.0, "pcn_des": 0.0, "federation": 0.0}
+    )
+    store = ScenarioStore(tmp_path / "scenarios.duckdb")  # the path every UI test's app uses (tests/ui/conftest.py)
+    store.save("Worst case", scenario, "Everything at its lowest", sample_dataset)
+    at = open_app("Options")
+    button(at, "Load into the sidebar").click().run()
+    assert at.session_state["scenario"] == scenario
+    at.run()  # the next run: the browser now sends the loaded values back
+    assert at.session_state["scenario"] == scenario
+    go(at, "Overview")
+    assert headline(at) == expected_headline(sample_model, scenario)
