@@ -12,12 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from finance.errors import UploadError
 from finance.ingest.dataset import Dataset, SourceFile
 from finance.ingest.limits import Limits
-from finance.ingest.locate import locate
-from finance.ingest.read import DEFAULT_MAX_FILE_MB, Upload, read_uploads
-from finance.ingest.validate import validate
+from finance.ingest.locate import Part, locate
+from finance.ingest.read import DEFAULT_MAX_FILE_MB, Upload, read_and_choose
+from finance.ingest.validate import check_across, clean_part
+from finance.ingest.xlsx import cell_budget
 from finance.problems import Problem, error, warning
 
 
@@ -97,26 +100,67 @@ def load_inline(uploads: Sequence[Upload], *, limits: Limits | None = None, max_
     uploads = list(uploads)
     if not uploads:
         return LoadResult(None, [error("No files were given: upload the practices, income and services tables.")])
-    problems: list[Problem] = []
-    uploads, doubled = _once_each(uploads)
-    problems += doubled
-    sheets, found = read_uploads(uploads, limits=limits)
-    problems += found
-    parts = []
-    for sheet in sheets:
-        part, found = locate(sheet)
-        problems += found
-        if part is not None:
-            parts.append(part)
-    sources = [SourceFile(u.name, len(u.content), u.sha256) for u in uploads]
+    kept, _ = once_each(uploads)
+    return assemble(uploads, read_files(kept, limits))
+
+
+@dataclass
+class SheetRead:
+    """One sheet (or CSV file) located and cleaned: its problems, and the part without its cells (``Part.placed``)."""
+
+    located: list[Problem]
+    part: Part | None
+    rows: int = 0
+    cleaned: tuple[pd.DataFrame, list[Problem]] | None = None
+
+
+@dataclass
+class FileRead:
+    """One upload read, located and cleaned: all of a set's work that needs no other file."""
+
+    problems: list[Problem]
+    sheets: list[SheetRead]
+
+
+def read_files(uploads: Sequence[Upload], limits: Limits) -> list[FileRead]:
+    """Read, locate and clean each file (already once each), the cell limit counted over all of them."""
+    budget = cell_budget(limits.max_cells)
+    files = []
+    for upload in uploads:
+        sheets, problems = read_and_choose(upload, limits=limits, budget=budget)
+        done = []
+        for sheet in sheets:
+            part, located = locate(sheet)
+            if part is None:
+                done.append(SheetRead(located, None))
+            else:
+                done.append(SheetRead(located, part.placed(), len(part.frame), clean_part(part)))
+        files.append(FileRead(problems, done))
+    return files
+
+
+def assemble(uploads: Sequence[Upload], files: Sequence[FileRead]) -> LoadResult:
+    """The set's LoadResult from each kept file's ``read_files`` answer (in upload order): the checks across tables, then the Dataset.
+
+    The problems come in the order of a read of the whole set at once: files given twice, then
+    each file's reading problems, then each sheet's locating problems, then each part's own, then
+    those across tables; errors first.
+    """
+    kept, doubled = once_each(list(uploads))
+    sheets = [sheet for file in files for sheet in file.sheets]
+    problems = [*doubled, *(p for file in files for p in file.problems), *(p for sheet in sheets for p in sheet.located)]
+    done = [sheet for sheet in sheets if sheet.part is not None]
+    parts = [sheet.part for sheet in done]
+    sources = [SourceFile(u.name, len(u.content), u.sha256) for u in kept]
     read_failed = any(p.is_error for p in problems)
-    dataset, found = validate(parts, sources, files_unread=read_failed)
+    dataset, found = check_across(parts, [sheet.cleaned for sheet in done], sources, files_unread=read_failed)
     problems += found
     if read_failed or any(p.is_error for p in problems):
         dataset = None
     problems.sort(key=lambda p: not p.is_error)
     read = tuple(
-        f"{p.source.file}{f', sheet {p.source.sheet}' if p.source.sheet else ''} ({p.table.name}): {len(p.frame):,} rows" for p in parts
+        f"{s.part.source.file}{f', sheet {s.part.source.sheet}' if s.part.source.sheet else ''} ({s.part.table.name}): {s.rows:,} rows"
+        for s in done
     )
     return LoadResult(dataset, problems, read)
 
@@ -144,7 +188,7 @@ def result_line(result: LoadResult) -> str:
     return text
 
 
-def _once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
+def once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
     """The same name or the same content twice (income.csv and 'income (1).csv') would count its money twice: an error."""
     problems: list[Problem] = []
     seen_names: dict[str, Upload] = {}

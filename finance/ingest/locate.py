@@ -43,6 +43,12 @@ class Part:
             found = self.distinct[column] = Distinct.of(self.frame[column])
         return found
 
+    def placed(self) -> Part:
+        """The part without its cells: where it is and what it holds, all that the checks across tables read."""
+        source = self.source
+        kept = RawSheet(source.file, source.sheet, source.table, [], separator=source.separator, matched_by=source.matched_by)
+        return Part(kept, self.table, self.header_row, self.column_index, self.frame.iloc[:0])
+
     def where(self, row: int | None, column: str | None) -> dict[str, object]:
         """Location keywords for a Problem: file, sheet, cell (workbooks) or row (CSV), column."""
         cell = None

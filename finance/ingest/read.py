@@ -101,22 +101,26 @@ def read_uploads(
     uploads: Iterable[Upload], *, max_file_mb: float = DEFAULT_MAX_FILE_MB, limits: Limits | None = None
 ) -> tuple[list[RawSheet], list[Problem]]:
     """Read every file; return the sheets that hold tables and the problems met on the way."""
-    from finance.ingest.sheets import choose_sheets  # sheets.py reads locate.py, which reads this module
-
     limits = limits or Limits.from_env(max_file_mb=max_file_mb)
     budget = cell_budget(limits.max_cells)
     sheets: list[RawSheet] = []
     problems: list[Problem] = []
     for upload in uploads:
-        try:
-            read = read_file(upload, limits=limits, budget=budget)
-        except UploadError as exc:
-            problems.append(_file_error(str(exc), upload.name))
-            continue
-        found, notes = choose_sheets(read)
+        found, notes = read_and_choose(upload, limits=limits, budget=budget)
         sheets.extend(found)
         problems.extend(notes)
     return sheets, problems
+
+
+def read_and_choose(upload: Upload, *, limits: Limits, budget) -> tuple[list[RawSheet], list[Problem]]:
+    """One file of a set: the sheets that hold tables and the problems met (``budget``: the set's cells so far)."""
+    from finance.ingest.sheets import choose_sheets  # sheets.py reads locate.py, which reads this module
+
+    try:
+        read = read_file(upload, limits=limits, budget=budget)
+    except UploadError as exc:
+        return [], [_file_error(str(exc), upload.name)]
+    return choose_sheets(read)
 
 
 def _file_error(message: str, file: str) -> Problem:

@@ -52,16 +52,30 @@ def validate(
     ``files_unread``: some upload could not be read at all, so a table it may have held is not
     reported missing (that would only repeat the file's own problem).
     """
-    problems: list[Problem] = []
-    cleaned: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASET_TABLES}
-    for index, part in enumerate(parts):
-        frame, found = _clean_part(part)
-        frame["_part"] = index
-        cleaned[part.table.stored_as or part.table.name].append(frame)
-        problems += found
-    tables = {name: _concat(name, frames) for name, frames in cleaned.items()}
+    return check_across(parts, [clean_part(part) for part in parts], sources, files_unread=files_unread)
 
-    present = {name: bool(frames) for name, frames in cleaned.items()}
+
+def check_across(
+    parts: Sequence[Part],
+    cleaned: Sequence[tuple[pd.DataFrame, list[Problem]]],
+    sources: Sequence[SourceFile] = (),
+    *,
+    files_unread: bool = False,
+) -> tuple[Dataset | None, list[Problem]]:
+    """The rules across parts and tables, given each part's ``clean_part`` answer (in the order of ``parts``).
+
+    Only each part's place is read here (``Part.where``, its table and file), never its cells: a part
+    cleaned in another process may come without them (finance.ingest.split).
+    """
+    problems: list[Problem] = []
+    by_table: dict[str, list[pd.DataFrame]] = {name: [] for name in DATASET_TABLES}
+    for index, (part, (frame, found)) in enumerate(zip(parts, cleaned, strict=True)):
+        frame["_part"] = index
+        by_table[part.table.stored_as or part.table.name].append(frame)
+        problems += found
+    tables = {name: _concat(name, frames) for name, frames in by_table.items()}
+
+    present = {name: bool(frames) for name, frames in by_table.items()}
     for name, what in (
         ("practices", "practices"),
         ("income", "contract_income, pcn_des_income, federation_income or income"),
@@ -93,7 +107,8 @@ def validate(
     return _dataset(tables, sources, found_in), problems
 
 
-def _clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
+def clean_part(part: Part) -> tuple[pd.DataFrame, list[Problem]]:
+    """One part's cells parsed by its columns' rules: the typed frame (with _row) and the problems found in it alone."""
     frame, problems = part.frame, []
     out = pd.DataFrame({"_row": frame["_row"].to_numpy()}, index=frame.index)
     decimal, example = ".", None
