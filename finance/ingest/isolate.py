@@ -153,9 +153,12 @@ def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult
     reader itself, with the same limits and the same answers.
     """
     if _may_fork_here():
-        from finance.ingest.worker import read_forked
+        from finance.ingest.split import halves
+        from finance.ingest.worker import read_forked, read_split
 
-        return _answer(pickle.loads(read_forked(list(uploads), limits)), limits)
+        shared = halves(uploads, limits)
+        reply = read_split(list(uploads), shared, limits) if shared else read_forked(list(uploads), limits)
+        return _answer(pickle.loads(reply), limits)
     request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
     for attempt in range(2):
         path = _server_path()

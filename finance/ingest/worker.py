@@ -12,9 +12,10 @@ import socket
 import sys
 import time
 
+from finance.ingest import split
 from finance.ingest.isolate import receive_message, send_message
 from finance.ingest.limits import Limits
-from finance.ingest.load import load_inline
+from finance.ingest.load import assemble, load_inline, once_each, read_files
 
 
 def _peak_mb() -> float:
@@ -30,8 +31,8 @@ def _address_space_bytes() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _read(uploads: list, limits: Limits, out: int) -> None:
-    """In the reader: cap memory and CPU, read, write the pickled reply to ``out``."""
+def _limit_self(limits: Limits) -> None:
+    """In a reader, before it reads: cap its address space and CPU time."""
     # The reader lives for one read and exits: the cyclic garbage collector would only walk its
     # hundreds of thousands of new row lists again and again (~20% of a large CSV read). Memory
     # stays capped below.
@@ -39,10 +40,60 @@ def _read(uploads: list, limits: Limits, out: int) -> None:
     cap = _address_space_bytes() + limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _read(uploads: list, limits: Limits, out: int) -> None:
+    """In the reader: cap memory and CPU, read, write the pickled reply to ``out``."""
+    _limit_self(limits)
     try:
         result = load_inline(uploads, limits=limits)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        reply = pickle.dumps(("ok", result, _peak_mb(), usage.ru_utime + usage.ru_stime), protocol=pickle.HIGHEST_PROTOCOL)
+        reply = pickle.dumps(("ok", result, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        reply = pickle.dumps(("memory",))
+    except Exception as exc:
+        reply = pickle.dumps(("crash", type(exc).__name__))
+    with os.fdopen(out, "wb") as stream:
+        stream.write(reply)
+
+
+def _read_half(uploads: list, half: tuple[int, ...], limits: Limits, out: int) -> None:
+    """In the first of two readers: read, locate and clean its half of the files; write the pickled FileReads to ``out``."""
+    _limit_self(split.halved(limits))
+    try:
+        kept, _ = once_each(uploads)
+        files = read_files([kept[i] for i in half], limits)
+        reply = pickle.dumps(("ok", files, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        reply = pickle.dumps(("memory",))
+    except Exception as exc:
+        reply = pickle.dumps(("crash", type(exc).__name__))
+    with os.fdopen(out, "wb") as stream:
+        stream.write(reply)
+
+
+def _read_half_and_assemble(uploads: list, halves: tuple, limits: Limits, first: int, out: int) -> None:
+    """In the second reader: read its half, take the first reader's from ``first``, check across tables; the pickled reply to ``out``."""
+    _limit_self(split.halved(limits))
+    try:
+        kept, _ = once_each(uploads)
+        mine = read_files([kept[i] for i in halves[1]], limits)
+        with os.fdopen(first, "rb") as stream:
+            data = stream.read()
+        theirs = pickle.loads(data) if data else ("exit",)
+        if theirs[0] != "ok":
+            reply = pickle.dumps(("partner", theirs))
+        else:
+            files = [None] * len(kept)
+            for positions, reads in ((halves[0], theirs[1]), (halves[1], mine)):
+                for position, read in zip(positions, reads, strict=True):
+                    files[position] = read
+            result = assemble(uploads, files)
+            reply = pickle.dumps(("ok", result, _peak_mb() + theirs[2], _cpu_s() + theirs[3]), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
     except Exception as exc:
@@ -71,24 +122,73 @@ def read_forked(uploads: list, limits: Limits) -> bytes:
         finally:
             os._exit(0)
     os.close(write_end)
+    chunks, timed_out = _collect(read_end, time.monotonic() + limits.timeout_s, (pid,))
+    _, status = os.waitpid(pid, 0)
+    if timed_out:
+        return pickle.dumps(("timeout",))
+    return _reply(chunks, status)
+
+
+def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], limits: Limits) -> bytes:
+    """Two readers at once (finance.ingest.split), each under half the memory limit; the pickled reply, as read_forked's.
+
+    Both are stopped at the one deadline (timeout_s). A reader stopped for its CPU time is
+    answered so; any other failure (most likely half the memory was not enough) reads the set
+    again in one reader under the whole limit, so the answer is the one reader's.
+    """
+    first_read, first_write = os.pipe()
+    first = os.fork()
+    if first == 0:
+        os.close(first_read)
+        try:
+            _read_half(uploads, halves[0], limits, first_write)
+        finally:
+            os._exit(0)
+    os.close(first_write)
+    read_end, write_end = os.pipe()
+    second = os.fork()
+    if second == 0:
+        os.close(read_end)
+        try:
+            _read_half_and_assemble(uploads, halves, limits, first_read, write_end)
+        finally:
+            os._exit(0)
+    os.close(first_read)
+    os.close(write_end)
+    chunks, timed_out = _collect(read_end, time.monotonic() + limits.timeout_s, (first, second))
+    statuses = [os.waitpid(pid, 0)[1] for pid in (first, second)]
+    if timed_out:
+        return pickle.dumps(("timeout",))
+    reply = _reply(chunks, statuses[1])
+    if pickle.loads(reply)[0] == "ok":
+        return reply
+    for status in statuses:
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+            return pickle.dumps(("signal", signal.SIGXCPU))
+    return read_forked(uploads, limits)
+
+
+def _collect(read_end: int, deadline: float, pids: tuple[int, ...]) -> tuple[list[bytes], bool]:
+    """Everything written to ``read_end`` until it closes, or until ``deadline`` (then every reader in ``pids`` is killed)."""
     chunks: list[bytes] = []
-    deadline = time.monotonic() + limits.timeout_s
     timed_out = False
     while True:
         left = deadline - time.monotonic()
         ready, _, _ = select.select([read_end], [], [], max(left, 0))
         if not ready:
             timed_out = True
-            os.kill(pid, signal.SIGKILL)
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
             break
         chunk = os.read(read_end, 1 << 20)
         if not chunk:
             break
         chunks.append(chunk)
     os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    if timed_out:
-        return pickle.dumps(("timeout",))
+    return chunks, timed_out
+
+
+def _reply(chunks: list[bytes], status: int) -> bytes:
     if chunks and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
         return b"".join(chunks)
     if os.WIFSIGNALED(status):
