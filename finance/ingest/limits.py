@@ -5,6 +5,14 @@ income lines: an 8 MB workbook whose sheets unpack to about 80 MB), can be set w
 variable (``FINANCE_UPLOAD_<NAME>``, e.g. ``FINANCE_UPLOAD_MAX_UNPACKED_MB=400``) and can be passed
 to ``load_uploads(limits=...)``. A file over a limit is refused in one sentence before its cells
 are parsed.
+
+How the reading limits are shared when two readers read one set at once (a CSV set of 1 MB or
+more read by the command line: finance/ingest/split.py): each reader may add half of
+``memory_mb`` to its address space, so the two together may take what one reader may; each may use
+``cpu_s`` of CPU time (each is stopped alone when it goes over, with the same sentence); both are
+stopped at the one wall-clock deadline, ``timeout_s`` after they start. If either fails for any
+reason but CPU or wall-clock time (most likely half the memory was not enough), the set is read
+again by one reader under the whole of every limit, so the answer is the one reader's.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ class Limits:
     max_ratio: float = 200.0  # unpacked / packed size of a member larger than 1 MB unpacked
     max_cells: int = 12_000_000  # cells holding something, all sheets of all files together
     max_sheets: int = 500  # sheets in one workbook
-    memory_mb: int = 2_500  # address space the reading process may add (RLIMIT_AS)
+    memory_mb: int = 2_500  # address space the reading process may add (RLIMIT_AS); half each when two read at once
     cpu_s: int = 120  # CPU seconds the reading process may use (RLIMIT_CPU)
     timeout_s: float = 180.0  # wall-clock seconds before the reading process is stopped
 
