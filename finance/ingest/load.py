@@ -192,7 +192,7 @@ def once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
     """The same name or the same content twice (income.csv and 'income (1).csv') would count its money twice: an error."""
     problems: list[Problem] = []
     seen_names: dict[str, Upload] = {}
-    seen_content: dict[str, Upload] = {}
+    seen_content: dict[int, list[Upload]] = {}  # by size: only files of the same size are compared
     kept: list[Upload] = []
     for upload in uploads:
         if upload.name in seen_names:
@@ -200,7 +200,7 @@ def once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
                 problems.append(error(f"{upload.name} was given more than once: upload each file once.", file=upload.name))
             continue
         seen_names[upload.name] = upload
-        first = seen_content.get(upload.sha256)
+        first = next((seen for seen in seen_content.get(len(upload.content), ()) if seen.content == upload.content), None)
         if first is not None:
             problems.append(
                 error(
@@ -210,7 +210,7 @@ def once_each(uploads: list[Upload]) -> tuple[list[Upload], list[Problem]]:
                 )
             )
             continue
-        seen_content[upload.sha256] = upload
+        seen_content.setdefault(len(upload.content), []).append(upload)
         kept.append(upload)
     return kept, problems
 

@@ -67,7 +67,8 @@ def _read_half(uploads: list, half: tuple[int, ...], limits: Limits, out: int) -
     try:
         kept, _ = once_each(uploads)
         files = read_files([kept[i] for i in half], limits)
-        reply = pickle.dumps(("ok", files, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
+        digests = [kept[i].sha256 for i in half]  # hashed here, on this reader's core, not by the second reader
+        reply = pickle.dumps(("ok", files, digests, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
     except Exception as exc:
@@ -82,18 +83,23 @@ def _read_half_and_assemble(uploads: list, halves: tuple, limits: Limits, first:
     try:
         kept, _ = once_each(uploads)
         mine = read_files([kept[i] for i in halves[1]], limits)
+        for i in halves[1]:
+            kept[i].sha256  # noqa: B018 (hashed now, while the first reader may still be reading)
         with os.fdopen(first, "rb") as stream:
             data = stream.read()
         theirs = pickle.loads(data) if data else ("exit",)
         if theirs[0] != "ok":
             reply = pickle.dumps(("partner", theirs))
         else:
+            _, their_files, digests, their_peak, their_cpu = theirs
             files = [None] * len(kept)
-            for positions, reads in ((halves[0], theirs[1]), (halves[1], mine)):
+            for positions, reads in ((halves[0], their_files), (halves[1], mine)):
                 for position, read in zip(positions, reads, strict=True):
                     files[position] = read
+            for i, digest in zip(halves[0], digests, strict=True):
+                kept[i].__dict__["sha256"] = digest  # Upload.sha256 is a cached_property: the first reader's answer
             result = assemble(uploads, files)
-            reply = pickle.dumps(("ok", result, _peak_mb() + theirs[2], _cpu_s() + theirs[3]), protocol=pickle.HIGHEST_PROTOCOL)
+            reply = pickle.dumps(("ok", result, _peak_mb() + their_peak, _cpu_s() + their_cpu), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
     except Exception as exc:
