@@ -380,11 +380,11 @@ def _advice(tables: dict[str, pd.DataFrame], present: dict[str, bool]) -> list[P
     practices, income, services = tables["practices"], tables["income"], tables["services"]
     if present["practices"] and present["income"]:
         codes = practices["practice_code"]
-        without = practices[codes.str.match(r"^[A-Z][0-9]{5}$", na=False) & ~codes.isin(set(income["practice_code"]))]
+        without = practices[codes.str.match(r"^[A-Z][0-9]{5}$", na=False) & ~codes.isin(income["practice_code"].unique())]
         for _, row in without.iterrows():
             problems.append(warning(f"practice {row['practice_code']} ({row['practice_name']}) has no income lines"))
     if present["services"]:
-        used = set(income["service"].dropna()) | set(tables["activity"]["service"].dropna())
+        used = np.concatenate([income["service"].dropna().unique(), tables["activity"]["service"].dropna().unique()])
         rate = pd.to_numeric(services["units_per_1000_patients"], errors="coerce").fillna(0)
         for _, row in services[~services["service"].isin(used) & (rate <= 0)].dropna(subset=["service"]).iterrows():
             problems.append(
