@@ -122,6 +122,11 @@ def read_here_after_imports() -> None:
     _here["threads"] = _threads()
 
 
+def reading_server_started() -> bool:
+    """Whether this process started a reading server (stopped by atexit when the process exits)."""
+    return bool(_server)
+
+
 def _threads() -> frozenset[str]:
     try:
         return frozenset(os.listdir("/proc/self/task"))
