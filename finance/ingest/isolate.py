@@ -13,6 +13,8 @@ by finance/__main__.py) forks the limited reader from itself instead, under the 
 is then in the state the reading server is in (the same modules, and only the idle threads their
 imports start), so a second interpreter importing pandas again (~0.5 s of CPU) is not needed. Any
 thread started since (DuckDB's, pyarrow's pool at work) sends the read to the server as before.
+There a large CSV set is read by two limited readers at once, each under half the memory limit
+(finance/ingest/split.py, worker.read_split).
 """
 
 from __future__ import annotations
