@@ -45,7 +45,7 @@ def run(start: str = "Overview") -> None:
     share.read_link_once(codes, data.dataset.fingerprint)
     share.apply_pending(codes, data.dataset.fingerprint)
     st.sidebar.toggle(meeting_mode.TOGGLE_LABEL, key=meeting_mode.TOGGLE_KEY, help=meeting_mode.TOGGLE_HELP)
-    scenario = sidebar.show(data.dataset, data.average_fee_pct, practice_label=state.practice_labels())
+    scenario = sidebar.show(data.dataset, data.model.services, data.average_fee_pct, practice_label=state.practice_labels())
     share.write_link(scenario, data.dataset.fingerprint)
     session_keeper.write_cookie()
     meeting_text.hide_link_note()  # a note can name practices by their codes

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
-from finance.model.staff_costs import costed_services
 from ui import charging, workspace
 
 CHANGE_SLIDERS = (
@@ -127,9 +127,13 @@ def apply(scenario: Scenario, practice_codes: set[str]) -> list[str]:
     return notes
 
 
-def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callable[[str], str] | None = None) -> Scenario:
-    """Draw the controls in the sidebar and return the scenario they describe (``practice_label`` names
-    a practice by its code in the excluded practices' list: meeting mode hides the real names)."""
+def show(
+    dataset: Dataset, services: pd.DataFrame, average_fee_pct: float | None, practice_label: Callable[[str], str] | None = None
+) -> Scenario:
+    """Draw the controls in the sidebar and return the scenario they describe. ``services`` is the
+    model's costed catalogue (Model.services, worked out once with the model, not on every rerun);
+    ``practice_label`` names a practice by its code in the excluded practices' list: meeting mode
+    hides the real names."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
     keep_drawn_values()
@@ -187,7 +191,7 @@ def show(dataset: Dataset, average_fee_pct: float | None, practice_label: Callab
     if service_fees:
         listed = ", ".join(f"{name} {fee:g}%" for name, fee in service_fees.items())
         sidebar.caption(f"This scenario also sets fees for single services ({listed}); they win over the fee above. Reset clears them.")
-    charging.show(sidebar, dataset, costed_services(dataset.services, dataset.service_staffing, dataset.staff_rates))
+    charging.show(sidebar, dataset, services)
     sidebar.button("Reset scenario", on_click=reset, width="stretch")
     scenario = scenario_from_state(st.session_state)
     st.session_state["scenario"] = scenario

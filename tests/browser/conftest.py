@@ -8,21 +8,13 @@ missing the tests fail and say so, they do not skip. No browser is ever download
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.driver import OUTPUT, ROOT, VIEWPORT
+from tests.browser.driver import OUTPUT, VIEWPORT
+from tests.servers import start_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,82 +27,24 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_TIMEOUT_S = 30
 DEFAULT_TIMEOUT_MS = 30_000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the server we started (its own process group: streamlit and anything it spawned)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1:<free port>; yields the base URL, stops the server at the end."""
+    """`streamlit run app.py` on 127.0.0.1:<free port> (tests/servers.py); yields the base URL, stops the server at the end."""
     folder = tmp_path_factory.mktemp("streamlit_server")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "FINANCE_SCENARIO_STORE": str(folder / "scenarios"),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = folder / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        # The source may change under a running test (someone editing): never rerun or reload for it.
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     OUTPUT.mkdir(exist_ok=True)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with code {process.returncode} before it served:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer {url}/_stcore/health within {SERVER_START_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')}"
-                )
-            time.sleep(0.1)
-        yield url
+        server = start_app(folder, {"FINANCE_SCENARIO_STORE": str(folder / "scenarios")})
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server.url
     finally:
-        _stop(process)
+        server.stop()
         # The server's own messages (warnings, tracebacks) beside the screenshots, for review.
-        (OUTPUT / "streamlit-server.log").write_bytes(log_path.read_bytes())
+        (OUTPUT / "streamlit-server.log").write_bytes(server.log_path.read_bytes())
 
 
 @pytest.fixture(scope="session")

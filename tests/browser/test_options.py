@@ -72,7 +72,7 @@ def sample_model():
 @pytest.fixture
 def server_store(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> ScenarioStore:
     """The store the test server writes (FINANCE_SCENARIO_STORE=<its folder>/scenarios, see conftest.py)."""
-    [folder] = [f for f in tmp_path_factory.getbasetemp().glob("streamlit_server*") if (f / "server.log").exists() and not f.is_symlink()]
+    [folder] = [f for f in tmp_path_factory.getbasetemp().glob("streamlit_server*") if any(f.glob("server-*.log")) and not f.is_symlink()]
     return ScenarioStore(folder / "scenarios")
 
 

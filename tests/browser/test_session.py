@@ -10,13 +10,7 @@ the shared server of tests/browser/conftest.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -26,10 +20,9 @@ from playwright.sync_api import Page, expect
 
 from finance.ingest.load import load_files
 from finance.model.scenario import Scenario
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, SERVER_START_TIMEOUT_S, _free_port, _stop
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.driver import (
     OUTPUT,
-    ROOT,
     VIEWPORT,
     expect_no_exception,
     expect_server_scenario,
@@ -46,6 +39,7 @@ from tests.browser.driver import (
 )
 from tests.browser.test_app import SAMPLE_FILES, engine_surplus
 from tests.helpers import valid_sheets, workbook_bytes
+from tests.servers import AppServer, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -58,39 +52,20 @@ PAGE_TEXT = """() => document.body.textContent + '\\n' + [...document.querySelec
 
 
 class Server:
-    """`streamlit run app.py` on a free port with its own store file (sessions kept in it); start() again after stop() is a restart."""
+    """`streamlit run app.py` (tests/servers.py) with its own store file (sessions kept in it); start() again after stop() is a restart."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.process: subprocess.Popen | None = None
-        self.url = ""
+        self.server: AppServer | None = None
 
     def start(self) -> str:
-        port = _free_port()
-        env = {
-            **os.environ,
-            "FINANCE_SCENARIO_STORE": str(self.folder / "scenarios.duckdb"),
-            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        }
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1"]
-        command += ["--server.port", str(port), "--server.fileWatcherType", "none"]
-        log = (self.folder / "server.log").open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        return self.url
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        raise AssertionError(f"streamlit did not start:\n{(self.folder / 'server.log').read_text(errors='replace')}")
+        self.server = start_app(self.folder, {"FINANCE_SCENARIO_STORE": str(self.folder / "scenarios.duckdb")})
+        return self.server.url
 
     def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process)
-            self.process = None
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
 
 
 @pytest.fixture
@@ -101,8 +76,9 @@ def own_server(tmp_path: Path) -> Iterator[Server]:
     finally:
         server.stop()
         OUTPUT.mkdir(exist_ok=True)
-        if (tmp_path / "server.log").exists():
-            (OUTPUT / "streamlit-session-server.log").write_bytes((tmp_path / "server.log").read_bytes())
+        with (OUTPUT / "streamlit-session-server.log").open("wb") as out:  # both starts' messages, for review
+            for log in sorted(tmp_path.glob("server-*.log")):
+                out.write(log.read_bytes())
 
 
 def open_page(page: Page, url: str, heading: str) -> None:
