@@ -80,11 +80,10 @@ def aliases_for(dataset: Dataset) -> Aliases:
     return Aliases(codes, names, pcns, files, NameHider.build(whole, owners))
 
 
-def hide_in_text(text: str, dataset: Dataset, aliases: Aliases) -> str:
+def hide_in_text(text: str, aliases: Aliases) -> str:
     """A text (the data's label, which names the areas of an NHS payments import and the files; an option's
     name) with every real practice name, PCN name, practice code and file name replaced by its shown one,
-    and the distinctive parts of the names too ("Eden" of "The Eden Surgeries"): see ui/name_hider.py.
-    ``dataset`` is the real data ``aliases`` were made from."""
+    and the distinctive parts of the names too ("Eden" of "The Eden Surgeries"): see ui/name_hider.py."""
     return aliases.hider.hide(text)
 
 

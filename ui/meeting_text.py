@@ -18,7 +18,7 @@ def shown(text: str) -> str:
     """A text as the pages show it now (ui/meeting_mode.hide_in_text in meeting mode)."""
     if not state.meeting_on() or not text:
         return text
-    return meeting_mode.hide_in_text(text, state.source().dataset, state.loaded().aliases)
+    return meeting_mode.hide_in_text(text, state.loaded().aliases)
 
 
 def shown_by() -> Callable[[str], str]:

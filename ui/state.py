@@ -123,7 +123,7 @@ def loaded() -> Loaded:
         return data
     if data.meeting is None:
         aliases = meeting_mode.aliases_for(data.dataset)
-        label = meeting_mode.hide_in_text(data.label, data.dataset, aliases)  # an NHS import's label names its PCNs
+        label = meeting_mode.hide_in_text(data.label, aliases)  # an NHS import's label names its PCNs
         data.meeting = _make_loaded(meeting_mode.anonymise(data.dataset, aliases), data.uploads, label, is_sample=data.is_sample)
         data.meeting.aliases = aliases
     return data.meeting

@@ -101,7 +101,7 @@ def test_the_label_of_an_nhs_import_names_no_pcn(sample_dataset):
 
     aliases = aliases_for(sample_dataset)
     label = "NHS payments import (payments.csv): North Uttlesford PCN (PCN, U16446); The Eden Surgeries (F81004)"
-    shown = hide_in_text(label, sample_dataset, aliases)
+    shown = hide_in_text(label, aliases)
     assert not [w for w in real_words(sample_dataset) if w in shown]
     assert shown.startswith("NHS payments import (payments.csv): PCN ") and "(PCN, U16446)" in shown
 

@@ -79,5 +79,5 @@ def test_files_are_file_1_2_in_the_order_loaded_and_keep_the_fingerprint():
     assert set(shown.files_holding("income")) == {"File 1"}
     assert shown.fingerprint == dataset.fingerprint
     label = "Your files: Riverside Surgery.xlsx, Costs A81002.xlsx"
-    assert hide_in_text(label, dataset, aliases) == "Your files: File 1, File 2"
-    assert hide_in_text("Riverside and Hillview out", dataset, aliases) == "Practice A and Practice B out"
+    assert hide_in_text(label, aliases) == "Your files: File 1, File 2"
+    assert hide_in_text("Riverside and Hillview out", aliases) == "Practice A and Practice B out"
