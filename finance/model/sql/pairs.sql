@@ -37,17 +37,28 @@ candidates AS (
     CROSS JOIN services AS s
     LEFT JOIN activity AS a ON a.practice_code = p.practice_code AND a.service = s.service
     LEFT JOIN service_income AS si ON si.practice_code = p.practice_code AND si.service = s.service
-)
+),
+kept AS (
+    SELECT i.practice_id, candidates.*
+    FROM candidates
+    JOIN practice_ids AS i ON i.practice_code = candidates.practice_code
+    WHERE has_income OR base_units > 0
+),
 -- Numeric ids: sorting and grouping by a number is much cheaper than by text at England scale.
-SELECT row_number() OVER (ORDER BY candidates.practice_code, service) AS pair_id,
-       i.practice_id,
-       dense_rank() OVER (ORDER BY service) - 1            AS service_id,
+-- Services and PCNs are ranked once each (25 and ~1,250 rows), not by a window over every pair.
+service_ids AS (SELECT service, dense_rank() OVER (ORDER BY service) - 1 AS service_id FROM (SELECT DISTINCT service FROM kept)),
+pcn_ids AS (SELECT pcn, dense_rank() OVER (ORDER BY pcn) AS pcn_id FROM (SELECT DISTINCT pcn FROM kept))
+-- practice_id follows practice_code and service_id service, so pair_id orders the pairs by
+-- (practice_code, service), as the result rows are listed; it is not a row number.
+SELECT kept.practice_id * (SELECT count(*) FROM service_ids) + s.service_id AS pair_id,
+       kept.practice_id,
+       s.service_id,
        -- A PCN as a number (the pool of a service on the PCN route); NULL for a practice with no PCN.
-       CASE WHEN pcn IS NOT NULL THEN dense_rank() OVER (ORDER BY pcn) END AS pcn_id,
-       candidates.* EXCLUDE (has_income)
-FROM candidates
-JOIN practice_ids AS i ON i.practice_code = candidates.practice_code
-WHERE has_income OR base_units > 0;
+       CASE WHEN kept.pcn IS NOT NULL THEN c.pcn_id END AS pcn_id,
+       kept.* EXCLUDE (has_income, practice_id)
+FROM kept
+JOIN service_ids AS s USING (service)
+LEFT JOIN pcn_ids AS c ON c.pcn = kept.pcn;
 
 -- The PCNs by number (result_rows names the PCN of a line on the PCN route).
 CREATE OR REPLACE TABLE pcn_names AS SELECT DISTINCT pcn_id, pcn FROM pairs WHERE pcn_id IS NOT NULL;
