@@ -27,9 +27,10 @@ with left:
         "Excel workbooks (.xlsx) or CSV files: practices, income (contract, PCN DES, federation), services, and optionally activity, "
         "federation costs and practice costs",
         accept_multiple_files=True,
-        key="uploader",
+        key=loaded_files.uploader_key(),
         max_upload_size=int(state.MAX_FILE_MB),
     )
+    loaded_files.hide_chosen_names()
 with right:
     st.markdown("**The template** has a sheet per table, the rules for every column, example rows and dropdowns.")
     st.download_button(

@@ -17,6 +17,31 @@ from ui import confirm, meeting_text, session_keeper, state
 
 HANDLED = "uploads_handled"  # the signature of the files in the uploader that were already added or replaced
 REMOVE_PROBLEM = "remove_file_problem"
+EMPTIED = "uploader_emptied"  # how many times meeting mode has emptied the uploader (its key changes each time)
+# In meeting mode the uploader's own list of the files just chosen shows no name on screen (the
+# browser draws it, so only CSS reaches it), and once they are loaded or refused the uploader is
+# emptied: their names are then nowhere on the page, only File 1, File 2, … in the list below.
+HIDE_CHOSEN_NAMES = """<style>
+[data-testid="stFileChipName"] { visibility: hidden; position: relative; }
+[data-testid="stFileChipName"]::after { content: "a file (name hidden in meeting mode)"; visibility: visible; position: absolute; left: 0; }
+</style>"""
+
+
+def uploader_key() -> str:
+    """The Data page uploader's key: "uploader", then a new one each time meeting mode empties it."""
+    emptied = st.session_state.get(EMPTIED, 0)
+    return "uploader" if not emptied else f"uploader-{emptied}"
+
+
+def hide_chosen_names() -> None:
+    """In meeting mode, the names in the uploader's list of chosen files are not drawn (a style-only st.html takes no room)."""
+    if state.meeting_on():
+        st.html(HIDE_CHOSEN_NAMES)
+
+
+def _empty_the_uploader() -> None:
+    st.session_state[EMPTIED] = st.session_state.get(EMPTIED, 0) + 1
+    st.session_state.pop(HANDLED, None)  # the new uploader is empty: nothing in it was handled
 
 
 def label_for(uploads: tuple[Upload, ...]) -> str:
@@ -69,9 +94,13 @@ def _load(candidate: tuple[Upload, ...], signature: str, retagged: list | None =
         result = state.validate(candidate)
     result.problems.extend(retagged or [])  # income the new catalogue has no service for, now core income
     st.session_state["upload_report"] = (result, state.source().label)
+    if state.meeting_on():
+        _empty_the_uploader()
     if result.ok:
         state.replace_data(result, candidate, label_for(candidate))
         st.rerun()
+    if state.meeting_on():
+        st.rerun()  # drawn again with the empty uploader
 
 
 def file_list() -> None:

@@ -223,7 +223,7 @@ def test_a_link_opened_before_and_after_loading_the_data(chromium, app_url: str,
             context.close()
 
 
-def test_meeting_mode_hides_every_practice_name_on_every_page(app_page: Page, app_url: str) -> None:
+def test_meeting_mode_hides_every_practice_name_on_every_page(app_page: Page, app_url: str, tmp_path: Path) -> None:
     page = app_page
     practices = load_files(SAMPLE_FILES).dataset.practices
     words = set(practices["practice_name"]) | set(practices["practice_code"]) | set(practices["pcn"].dropna())
@@ -246,3 +246,14 @@ def test_meeting_mode_hides_every_practice_name_on_every_page(app_page: Page, ap
             assert "Practice A (A)" in text
             page.keyboard.press("Escape")
     assert not shown_anywhere, "\n".join(shown_anywhere)
+    # A file named after a practice, chosen in the Data page's uploader (it does not load: one table
+    # alone): the browser's list of chosen files must not keep its name on the page.
+    named = sorted(practices["practice_name"])[0]
+    chosen = tmp_path / f"{named}.csv"
+    chosen.write_text("practice_code,practice_name\n")
+    go_to(page, "Data", page_title("data.py"))
+    upload(page, [chosen])
+    expect(main(page).get_by_text("nothing was loaded", exact=False).first).to_be_visible()
+    wait_idle(page)
+    text = page.evaluate(PAGE_TEXT)
+    assert named not in text and chosen.name not in text

@@ -132,10 +132,15 @@ def valid_uploads() -> tuple[Upload, ...]:
     return (Upload("federation.xlsx", valid_workbook()),)
 
 
+def data_uploader_key(at: AppTest) -> str:
+    """The Data page uploader's key now (meeting mode gives it a new one each time it empties it)."""
+    return next(u.key for u in at.file_uploader if u.key == "uploader" or u.key.startswith("uploader-"))
+
+
 def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     """Put files in the Data page's uploader (the session must be on the Data page)."""
     mime = {".xlsx": XLSX, ".csv": "text/csv"}
-    at.file_uploader(key="uploader").set_value([(name, content, mime[Path(name).suffix]) for name, content in files]).run()
+    at.file_uploader(key=data_uploader_key(at)).set_value([(name, content, mime[Path(name).suffix]) for name, content in files]).run()
     assert_ok(at)
     return at
 

@@ -16,6 +16,7 @@ from tests.ui.apptest import (
     assert_ok,
     button,
     capture_downloads,
+    data_uploader_key,
     downloaded,
     expected_headline,
     go,
@@ -24,6 +25,7 @@ from tests.ui.apptest import (
     open_app,
     shown_table,
     upload,
+    valid_workbook,
 )
 from ui.meeting_mode import aliases_for, anonymise, letters
 
@@ -209,6 +211,31 @@ def test_a_set_that_does_not_load_in_meeting_mode_names_no_file(store):
     assert not found_in(shown, {"Riverside Surgery.xlsx", "Riverside", "A81001"})
     at.toggle(key="meeting_mode").set_value(False).run()
     assert "Riverside Surgery.xlsx" in everything_shown(at)  # the problems, with their file, once it is off
+
+
+def test_in_meeting_mode_the_uploader_is_emptied_once_its_files_are_handled(store):
+    """The browser lists the files chosen in the uploader by name: meeting mode hides that list and
+    empties the uploader once the files are loaded or refused, so no name stays on the page."""
+    at = open_app("Data")
+    upload(at, [("Riverside Surgery.xlsx", valid_workbook())])
+    assert data_uploader_key(at) == "uploader" and at.file_uploader(key="uploader").value  # out of meeting mode the files stay in it
+    assert not any("stFileChipName" in h.proto.body for h in at.get("html"))
+    at.toggle(key="meeting_mode").set_value(True).run()
+    assert any("stFileChipName" in h.proto.body for h in at.get("html"))  # the names in the uploader's list are not drawn
+    upload(at, [("Hillview Medical Centre.xlsx", valid_workbook())])  # the sample is not loaded: add or replace is asked
+    assert at.file_uploader(key="uploader").value  # the question is still open: the files wait in the uploader
+    at.button(key="upload_replace").click().run()
+    assert_ok(at)
+    assert data_uploader_key(at) != "uploader" and not at.file_uploader(key=data_uploader_key(at)).value
+    shown = everything_shown(at)
+    assert "File 1" in shown and not found_in(shown, {"Hillview Medical Centre.xlsx", "Riverside Surgery.xlsx"})
+    assert at.session_state["loaded"].uploads[0].name == "Hillview Medical Centre.xlsx"  # loaded; only its name is hidden
+    sheets = valid_sheets()
+    sheets["practices"][1][3] = "lots"
+    upload(at, [("Riverside Surgery.xlsx", workbook_bytes(sheets))])
+    at.button(key="upload_replace").click().run()
+    assert "nothing was loaded" in everything_shown(at)  # refused: the report stays, the uploader is emptied again
+    assert not at.file_uploader(key=data_uploader_key(at)).value
 
 
 def pdf_text(content: bytes) -> str:
