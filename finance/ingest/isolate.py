@@ -164,8 +164,8 @@ def read_in_child(uploads: Sequence[Upload], limits: Limits) -> tuple[LoadResult
         from finance.ingest.worker import read_forked, read_split
 
         shared = halves(uploads, limits)
-        reply = read_split(list(uploads), shared, limits) if shared else read_forked(list(uploads), limits)
-        return _answer(pickle.loads(reply), limits)
+        message = read_split(list(uploads), shared, limits) if shared else pickle.loads(read_forked(list(uploads), limits))
+        return _answer(message, limits)
     request = pickle.dumps((list(uploads), limits), protocol=pickle.HIGHEST_PROTOCOL)
     for attempt in range(2):
         path = _server_path()

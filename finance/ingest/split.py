@@ -2,8 +2,8 @@
 
 Each file is read, located and cleaned on its own (finance.ingest.load.read_files); only the cell
 limit (``max_cells``) and the checks across tables look at the whole set. Two readers may
-therefore take half the files each, the second then running the checks across tables on both
-halves (finance.ingest.worker.read_split), when:
+therefore take half the files each, the command line's process then running the checks across
+tables on what both cleaned (finance.ingest.worker.read_split), when:
 
 - every file is a text file (.csv, .txt, .tsv that is not a zip or an old Excel file), and
 - the set cannot hold more cells than the limit: a CSV file has at most one cell per separator
@@ -27,9 +27,6 @@ from finance.ingest.load import once_each
 from finance.ingest.read import _OLE_MAGIC, _TEXT_EXTENSIONS, _ZIP_MAGIC, Upload
 
 MIN_BYTES = 1_000_000
-# The second reader also takes in the first reader's half once both are done (then checks across
-# tables): it starts its share of the bytes with this much of the total (measured at England scale).
-SECOND_HEAD_START = 0.05
 
 
 def halves(uploads: Sequence[Upload], limits: Limits) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
@@ -42,7 +39,7 @@ def halves(uploads: Sequence[Upload], limits: Limits) -> tuple[tuple[int, ...], 
         return None
     first: list[int] = []
     second: list[int] = []
-    loads = [0.0, SECOND_HEAD_START * total]
+    loads = [0, 0]
     for index in sorted(range(len(kept)), key=lambda i: -len(kept[i].content)):
         lighter = 0 if loads[0] <= loads[1] else 1
         (first if lighter == 0 else second).append(index)

@@ -77,37 +77,6 @@ def _read_half(uploads: list, half: tuple[int, ...], limits: Limits, out: int) -
         stream.write(reply)
 
 
-def _read_half_and_assemble(uploads: list, halves: tuple, limits: Limits, first: int, out: int) -> None:
-    """In the second reader: read its half, take the first reader's from ``first``, check across tables; the pickled reply to ``out``."""
-    _limit_self(split.halved(limits))
-    try:
-        kept, _ = once_each(uploads)
-        mine = read_files([kept[i] for i in halves[1]], limits)
-        for i in halves[1]:
-            kept[i].sha256  # noqa: B018 (hashed now, while the first reader may still be reading)
-        with os.fdopen(first, "rb") as stream:
-            data = stream.read()
-        theirs = pickle.loads(data) if data else ("exit",)
-        if theirs[0] != "ok":
-            reply = pickle.dumps(("partner", theirs))
-        else:
-            _, their_files, digests, their_peak, their_cpu = theirs
-            files = [None] * len(kept)
-            for positions, reads in ((halves[0], their_files), (halves[1], mine)):
-                for position, read in zip(positions, reads, strict=True):
-                    files[position] = read
-            for i, digest in zip(halves[0], digests, strict=True):
-                kept[i].__dict__["sha256"] = digest  # Upload.sha256 is a cached_property: the first reader's answer
-            result = assemble(uploads, files)
-            reply = pickle.dumps(("ok", result, _peak_mb() + their_peak, _cpu_s() + their_cpu), protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        reply = pickle.dumps(("memory",))
-    except Exception as exc:
-        reply = pickle.dumps(("crash", type(exc).__name__))
-    with os.fdopen(out, "wb") as stream:
-        stream.write(reply)
-
-
 def _helper(connection: socket.socket) -> None:
     """In the helper: take one request, read it in a limited reader, answer how it went."""
     request = receive_message(connection)
@@ -128,75 +97,103 @@ def read_forked(uploads: list, limits: Limits) -> bytes:
         finally:
             os._exit(0)
     os.close(write_end)
-    chunks, timed_out = _collect(read_end, time.monotonic() + limits.timeout_s, (pid,))
+    (reply,), timed_out = _collect([read_end], time.monotonic() + limits.timeout_s, [pid])
     _, status = os.waitpid(pid, 0)
     if timed_out:
         return pickle.dumps(("timeout",))
-    return _reply(chunks, status)
+    return _reply(reply, status)
 
 
-def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], limits: Limits) -> bytes:
-    """Two readers at once (finance.ingest.split), each under half the memory limit; the pickled reply, as read_forked's.
+def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], limits: Limits) -> tuple:
+    """Two readers at once (finance.ingest.split), each under half the memory limit, then the checks across tables here.
 
-    Both are stopped at the one deadline (timeout_s). A reader stopped for its CPU time is
-    answered so; any other failure (most likely half the memory was not enough) reads the set
-    again in one reader under the whole limit, so the answer is the one reader's.
+    The reply as read_forked's, unpickled: ("ok", LoadResult, peak MB, CPU s) or why it failed.
+    Each reader reads, locates and cleans its half of the files; this process takes both halves
+    and runs the checks across tables (load.assemble) on what they cleaned: the raw cells were
+    only ever in the readers. Both are stopped at the one deadline (timeout_s). A reader stopped
+    for its CPU time is answered so; any other failure (most likely half the memory was not
+    enough) reads the set again in one reader under the whole limit, so the answer is the one
+    reader's.
     """
-    first_read, first_write = os.pipe()
-    first = os.fork()
-    if first == 0:
-        os.close(first_read)
-        try:
-            _read_half(uploads, halves[0], limits, first_write)
-        finally:
-            os._exit(0)
-    os.close(first_write)
-    read_end, write_end = os.pipe()
-    second = os.fork()
-    if second == 0:
-        os.close(read_end)
-        try:
-            _read_half_and_assemble(uploads, halves, limits, first_read, write_end)
-        finally:
-            os._exit(0)
-    os.close(first_read)
-    os.close(write_end)
-    chunks, timed_out = _collect(read_end, time.monotonic() + limits.timeout_s, (first, second))
-    statuses = [os.waitpid(pid, 0)[1] for pid in (first, second)]
+    pids, ends = [], []
+    for half in halves:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            for inherited in (read_end, *ends):
+                os.close(inherited)
+            try:
+                _read_half(uploads, half, limits, write_end)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        pids.append(pid)
+        ends.append(read_end)
+    replies, timed_out = _collect(ends, time.monotonic() + limits.timeout_s, pids)
     if timed_out:
-        return pickle.dumps(("timeout",))
-    reply = _reply(chunks, statuses[1])
-    if pickle.loads(reply)[0] == "ok":
-        return reply
+        _wait(pids)
+        return ("timeout",)
+    answer = _assembled(uploads, halves, replies)
+    statuses = _wait(pids)  # after the checks: by then the readers have long exited
+    if answer is not None:
+        return answer
     for status in statuses:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
-            return pickle.dumps(("signal", signal.SIGXCPU))
-    return read_forked(uploads, limits)
+            return ("signal", signal.SIGXCPU)
+    return pickle.loads(read_forked(uploads, limits))
 
 
-def _collect(read_end: int, deadline: float, pids: tuple[int, ...]) -> tuple[list[bytes], bool]:
-    """Everything written to ``read_end`` until it closes, or until ``deadline`` (then every reader in ``pids`` is killed)."""
-    chunks: list[bytes] = []
+def _assembled(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], replies: list[bytes]) -> tuple | None:
+    """("ok", the LoadResult of both halves, peak MB, CPU s) when both readers finished; None when either did not."""
+    try:
+        messages = [pickle.loads(reply) for reply in replies]
+    except Exception:  # cut short: the reader was killed while writing
+        return None
+    if any(message[0] != "ok" for message in messages):
+        return None
+    kept, _ = once_each(uploads)
+    files = [None] * len(kept)
+    for positions, (_, reads, digests, _, _) in zip(halves, messages, strict=True):
+        for position, read, digest in zip(positions, reads, digests, strict=True):
+            files[position] = read
+            kept[position].__dict__["sha256"] = digest  # Upload.sha256 is a cached_property: the reader's answer
+    try:
+        result = assemble(uploads, files)
+    except Exception:  # read again by one reader, whose answer says what went wrong
+        return None
+    return ("ok", result, sum(m[3] for m in messages), sum(m[4] for m in messages))
+
+
+def _wait(pids: list[int]) -> list[int]:
+    return [os.waitpid(pid, 0)[1] for pid in pids]
+
+
+def _collect(ends: list[int], deadline: float, pids: list[int]) -> tuple[list[bytes], bool]:
+    """Everything written to each of ``ends`` until it closes, or until ``deadline`` (then every reader in ``pids`` is killed)."""
+    chunks: dict[int, list[bytes]] = {end: [] for end in ends}
+    open_ends = list(ends)
     timed_out = False
-    while True:
-        left = deadline - time.monotonic()
-        ready, _, _ = select.select([read_end], [], [], max(left, 0))
+    while open_ends:
+        ready, _, _ = select.select(open_ends, [], [], max(deadline - time.monotonic(), 0))
         if not ready:
             timed_out = True
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
             break
-        chunk = os.read(read_end, 1 << 20)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    return chunks, timed_out
+        for end in ready:
+            chunk = os.read(end, 1 << 20)
+            if chunk:
+                chunks[end].append(chunk)
+            else:
+                open_ends.remove(end)
+    for end in ends:
+        os.close(end)
+    return [b"".join(chunks[end]) for end in ends], timed_out
 
 
-def _reply(chunks: list[bytes], status: int) -> bytes:
-    if chunks and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        return b"".join(chunks)
+def _reply(reply: bytes, status: int) -> bytes:
+    if reply and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return reply
     if os.WIFSIGNALED(status):
         return pickle.dumps(("signal", os.WTERMSIG(status)))
     return pickle.dumps(("exit", os.WEXITSTATUS(status) if os.WIFEXITED(status) else status))

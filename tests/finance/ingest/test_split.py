@@ -32,7 +32,7 @@ if case == "no memory for two":  # each of the two readers may add nothing to it
     split.halved = lambda limits: dataclasses.replace(limits, memory_mb=0)
 halves = split.halves(uploads, limits)
 assert halves is not None and halves[0] and halves[1], halves
-two = pickle.loads(worker.read_split(uploads, halves, limits))
+two = worker.read_split(uploads, halves, limits)
 one = pickle.loads(worker.read_forked(uploads, limits))
 sys.stdout.buffer.write(pickle.dumps((halves, two, one)))
 """
