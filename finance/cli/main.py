@@ -18,8 +18,15 @@ from finance.model.engine import PRACTICE_FIELDS, ROW_FIELDS, run_model
 from finance.model.scenario import Scenario
 
 
+CORE_COMMANDS = ("validate", "run", "template")
+OPTIONAL_COMMANDS = ("finance.cli.payments", "finance.cli.export", "finance.cli.design", "finance.cli.uncertainty", "finance.cli.plan")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # `run`, `validate` and `template` need none of the other commands' modules (NHS payments,
+    # exports, analyses): importing them would only delay the read. `--help` still lists them all.
+    parser = _parser(with_optional=not argv or argv[0] not in CORE_COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
@@ -34,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(with_optional: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m finance",
         description="GP practice and federation finance: check uploads and run the margin model.",
@@ -55,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--blank", action="store_true", help="leave out the example rows")
     template.set_defaults(func=_template)
 
-    for module in ("finance.cli.payments", "finance.cli.export", "finance.cli.design", "finance.cli.uncertainty", "finance.cli.plan"):
+    for module in OPTIONAL_COMMANDS if with_optional else ():
         _register_optional(module, commands)
     return parser
 

@@ -201,7 +201,8 @@ def reason(message: tuple, limits: Limits) -> str:
     kind = message[0]
     if kind == "signal" and message[1] in (signal.SIGSEGV, signal.SIGBUS):
         return "the reader crashed while reading it: save it again from Excel (File > Save As > .xlsx) and upload that"
-    if kind == "memory" or (kind == "signal" and message[1] in (signal.SIGABRT, signal.SIGKILL)):  # a failed allocation aborts
+    # A failed allocation aborts; glibc's loader ends the process with status 127 when a new thread gets no memory.
+    if kind == "memory" or (kind == "signal" and message[1] in (signal.SIGABRT, signal.SIGKILL)) or (kind == "exit" and message[1] == 127):
         return f"it needs more memory than the {limits.memory_mb:,} MB allowed for reading an upload"
     if kind == "signal" and message[1] == signal.SIGXCPU:
         return f"it needs more computing time than the {limits.cpu_s:,} seconds allowed for reading an upload"

@@ -18,6 +18,7 @@ import pandas as pd
 from finance.ingest.parse import Distinct, cell_text
 from finance.ingest.read import RawSheet
 from finance.ingest.tables import TABLES_BY_NAME, Table, column_lookup, normalise_name
+from finance.ingest.text_rows import TextRows
 from finance.problems import Problem, error, warning
 
 HEADER_SEARCH_ROWS = 30
@@ -120,7 +121,7 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
         name = lookup.get(normalise_name(heading))
         where = {**place, "cell": _cell(sheet, position, header_row), "row": header_row}
         if name is None:
-            values = [r[position] for r in body if position < len(r)]
+            values = _cells_at(body, position)
             count, total = numbers_in(values)
             problems.append(
                 warning(
@@ -156,16 +157,21 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
             )
 
     numbers = sheet.row_numbers[header_at + 1 :] if sheet.row_numbers is not None else range(header_at + 2, len(rows) + 1)
-    columns = _columns(body, column_index)
-    frame = pd.DataFrame(columns, dtype=object)
+    if isinstance(body, TextRows):  # a CSV file read by Arrow: each column factorised there, a str made per distinct value
+        index = pd.RangeIndex(len(body))
+        distinct = {name: Distinct.of_arrow(body.column(i), index) for name, i in column_index.items()}
+        frame = pd.DataFrame({name: column.values[column.codes] for name, column in distinct.items()}, index=index, dtype=object)
+    else:
+        columns = _columns(body, column_index)
+        frame = pd.DataFrame(columns, dtype=object)
+        if sheet.is_csv:  # every cell is text
+            distinct = {name: Distinct.of_text(cells, frame.index) for name, cells in columns.items()}
+        else:
+            distinct = {name: Distinct.of(frame[name]) for name in column_index}
     frame["_row"] = np.arange(header_at + 2, len(rows) + 1) if sheet.row_numbers is None else list(numbers)
     problems += _stray_values(sheet, headings, body, header_row)
     problems += _long_rows(sheet, headings, body, numbers)
     problems += _far_cells(sheet)
-    if sheet.is_csv:  # every cell is text
-        distinct = {name: Distinct.of_text(cells, frame.index) for name, cells in columns.items()}
-    else:
-        distinct = {name: Distinct.of(frame[name]) for name in column_index}
     # Blank rows are skipped; so is a row with values only in ignored columns.
     if column_index and len(frame):
         filled = np.zeros(len(frame), dtype=bool)
@@ -176,6 +182,20 @@ def locate(sheet: RawSheet) -> tuple[Part | None, list[Problem]]:
             frame = frame[filled]
             distinct = {name: column.rows(filled, pd.RangeIndex(len(frame))) for name, column in distinct.items()}
     return Part(sheet, table, header_row, column_index, frame.reset_index(drop=True), distinct), problems
+
+
+def _widest(body: list[list[object]] | TextRows) -> int:
+    """The number of cells in the longest row (0 for no rows)."""
+    if isinstance(body, TextRows):
+        return body.width if len(body) else 0
+    return max(map(len, body), default=0)
+
+
+def _cells_at(body: list[list[object]] | TextRows, position: int) -> list[object]:
+    """The cells at ``position`` of the rows that reach it."""
+    if isinstance(body, TextRows):
+        return body.column(position).to_pylist() if position < body.width else []
+    return [r[position] for r in body if position < len(r)]
 
 
 def _columns(body: list[list[object]], column_index: dict[str, int]) -> dict[str, list[object]]:
@@ -190,8 +210,8 @@ def _no_headings(sheet: RawSheet, table: Table, lookup: dict[str, str]) -> Probl
     place = {"file": sheet.file, "sheet": sheet.sheet}
     searched = min(HEADER_SEARCH_ROWS, len(sheet.rows))
     last = sheet.row_number(searched - 1) if searched else 1
-    for index in range(HEADER_SEARCH_ROWS, len(sheet.rows)):
-        count = len({lookup[k] for k in (normalise_name(cell_text(c)) for c in sheet.rows[index]) if k in lookup})
+    for index, row in enumerate(sheet.rows[HEADER_SEARCH_ROWS:], start=HEADER_SEARCH_ROWS):
+        count = len({lookup[k] for k in (normalise_name(cell_text(c)) for c in row) if k in lookup})
         if count >= 2:
             return error(
                 f"the headings of {table.name} seem to be in row {sheet.row_number(index)}, but only the first {HEADER_SEARCH_ROWS} rows "
@@ -207,14 +227,14 @@ def _no_headings(sheet: RawSheet, table: Table, lookup: dict[str, str]) -> Probl
 
 def _stray_values(sheet: RawSheet, headings: list[str], body: list[list[object]], header_row: int) -> list[Problem]:
     """Values in a column with no heading are reported, not silently dropped (CSV rows longer than the headings: _long_rows)."""
-    width = max(map(len, body), default=0)
+    width = _widest(body)
     named_width = _named_width(headings)
     if sheet.is_csv:
         width = min(width, named_width)
     unnamed = [i for i in range(width) if i >= len(headings) or not headings[i]]
     problems = []
     for position in unnamed:
-        values = [r[position] for r in body if position < len(r) and cell_text(r[position])]
+        values = [v for v in _cells_at(body, position) if cell_text(v)]
         if values:
             problems.append(
                 warning(
@@ -237,7 +257,7 @@ def _long_rows(sheet: RawSheet, headings: list[str], body: list[list[object]], n
     if not sheet.is_csv:
         return []
     width = _named_width(headings)
-    if max(map(len, body), default=0) <= width:
+    if _widest(body) <= width:
         return []
     long = [(n, r) for n, r in zip(numbers, body, strict=False) if len(r) > width and any(cell_text(c) for c in r[width:])]
     problems = []

@@ -86,6 +86,13 @@ class Distinct:
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
         return cls(codes, np.array(encoded.dictionary.to_pylist(), dtype=object), index)
 
+    @classmethod
+    def of_arrow(cls, cells: pa.Array, index: pd.Index) -> Distinct:
+        """The same for a column of Arrow text (a CSV file read by Arrow: finance/ingest/text_rows.py)."""
+        encoded = cells.dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        return cls(codes, np.array(encoded.dictionary.to_pylist(), dtype=object), index)
+
     def map(self, convert) -> Distinct:
         """``convert`` applied to each distinct value; the rows keep pointing at theirs."""
         return Distinct(self.codes, np.array([convert(v) for v in self.values] or [""], dtype=object), self.index)

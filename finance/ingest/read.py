@@ -22,6 +22,7 @@ from finance.ingest.archive import open_checked
 from finance.ingest.limits import Limits
 from finance.ingest.ods import read_ods
 from finance.ingest.tables import table_for_name
+from finance.ingest.text_rows import TextRows, read_text_rows
 from finance.ingest.xlsx import SheetCells, cell_budget, read_xlsx
 from finance.problems import Problem, warning
 
@@ -69,7 +70,7 @@ class RawSheet:
     file: str
     sheet: str | None  # None for a CSV file
     table: str
-    rows: list[list[object]] = field(repr=False)
+    rows: list[list[object]] | TextRows = field(repr=False)  # a CSV file read by Arrow: TextRows (finance/ingest/text_rows.py)
     row_numbers: list[int] | None = field(default=None, repr=False)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     far: list[tuple[int, int, object]] = field(default_factory=list, repr=False)
@@ -197,14 +198,18 @@ def _read_csv(name: str, content: bytes, budget) -> tuple[RawSheet, str | None]:
     separator = _separator(text)
     if text.count(separator) > budget.limit - budget.used:  # every cell but a row's first follows a separator
         raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
-    try:
-        rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    except csv.Error:
-        raise UploadError(
-            f"{name} could not be read as CSV (a quoted value is never closed, or one cell holds over 131,072 characters): "
-            "save it again from Excel as CSV."
-        ) from None
-    budget.used += sum(map(len, rows))
+    rows = read_text_rows(text, separator)  # the same rows, parsed by Arrow (finance/ingest/text_rows.py), or None
+    if rows is not None:
+        budget.used += len(rows) * rows.width
+    else:
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        except csv.Error:
+            raise UploadError(
+                f"{name} could not be read as CSV (a quoted value is never closed, or one cell holds over 131,072 characters): "
+                "save it again from Excel as CSV."
+            ) from None
+        budget.used += sum(map(len, rows))
     if budget.used > budget.limit:
         raise UploadError(f"{name} holds more than {budget.limit:,} cells, over the limit for one upload: split it.")
     error_like = "#" in text or "Err:" in text

@@ -16,10 +16,10 @@ import pandas as pd
 from finance.ingest.locate import Part, column_letter
 from finance.ingest.parse import Distinct, cell_text
 
-# "Total", "Grand total", "Sub-total:", "Total for A81001", "Total income", "A81001 Total" (what Excel's
+# "Total", "Grand total", "Sub-total:", "Total, all lines", "Total for A81001", "Total income", "A81001 Total" (what Excel's
 # Subtotal command writes), "Sum"; not a name that merely starts with the word, such as "Total triage".
 _TOTAL_WORDS = re.compile(
-    r"^\s*(?:(?:grand|sub|overall)\s*-?\s*)?totals?\s*(?:$|[:=-]|for\b|of\b|[a-z]\d{5}\b|(?:contract\s+|pcn\s+|des\s+|federation\s+)*"
+    r"^\s*(?:(?:grand|sub|overall)\s*-?\s*)?totals?\s*(?:$|[:=,-]|for\b|of\b|[a-z]\d{5}\b|(?:contract\s+|pcn\s+|des\s+|federation\s+)*"
     r"(?:income|costs?|overheads?|expenses|amount|payments?)\s*$)|^.{0,60}\s(?:grand\s+)?total\s*$|^\s*sum\s*:?\s*$",
     re.IGNORECASE,
 )

@@ -46,10 +46,12 @@ def test_a_process_that_has_only_imported_reads_without_the_reading_server():
     assert read == {"ok": True, "problems": [], "server": False}
 
 
-def test_the_reader_forked_here_keeps_the_memory_limit():
-    read = read_in_fresh_process("memory", FILES[:1])
+def test_the_reader_forked_here_keeps_the_memory_limit(tmp_path):
+    big = tmp_path / "activity.csv"  # 200,000 rows: far more than 1 MB to read (a small file may fit in it)
+    big.write_text("practice_code,service,units\n" + "".join(f"A{i % 90000 + 10000:05d},Phlebotomy,{i}\n" for i in range(200_000)))
+    read = read_in_fresh_process("memory", [str(big)])
     assert read["problems"] == [
-        f"{FILES[0].rsplit('/', 1)[1]} could not be read: it needs more memory than the 1 MB allowed for reading an upload. "
+        "activity.csv could not be read: it needs more memory than the 1 MB allowed for reading an upload. "
         "Remove unused sheets, rows and columns, or split the file."
     ]
     assert read["server"] is False
