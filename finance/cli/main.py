@@ -17,7 +17,6 @@ from finance.ingest.read import DEFAULT_MAX_FILE_MB
 from finance.model.engine import PRACTICE_FIELDS, ROW_FIELDS, run_model
 from finance.model.scenario import Scenario
 
-
 CORE_COMMANDS = ("validate", "run", "template")
 OPTIONAL_COMMANDS = ("finance.cli.payments", "finance.cli.export", "finance.cli.design", "finance.cli.uncertainty", "finance.cli.plan")
 

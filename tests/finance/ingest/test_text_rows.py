@@ -61,7 +61,7 @@ def test_what_only_csv_reader_reads_right_is_left_to_it(text):
     assert read_text_rows(text, ",") is None
 
 
-def _broken_set(tmp_path) -> list[Upload]:
+def _broken_set() -> list[Upload]:
     """The worked example with problems in several files, a quoted name with a comma and a note file."""
     uploads = []
     for path in sorted(WORKED_EXAMPLE.glob("*.csv")):
@@ -77,11 +77,8 @@ def _broken_set(tmp_path) -> list[Upload]:
 
 
 @pytest.mark.parametrize("case", ["worked example", "with problems"])
-def test_a_set_read_by_arrow_gives_the_problems_and_dataset_of_csv_reader(case, tmp_path, monkeypatch):
-    if case == "worked example":
-        uploads = [Upload.from_path(p) for p in sorted(WORKED_EXAMPLE.glob("*.csv"))]
-    else:
-        uploads = _broken_set(tmp_path)
+def test_a_set_read_by_arrow_gives_the_problems_and_dataset_of_csv_reader(case, monkeypatch):
+    uploads = [Upload.from_path(p) for p in sorted(WORKED_EXAMPLE.glob("*.csv"))] if case == "worked example" else _broken_set()
     calls = []
     real = read.read_text_rows
     monkeypatch.setattr(read, "read_text_rows", lambda text, sep: calls.append(1) or real(text, sep))
