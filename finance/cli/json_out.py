@@ -18,6 +18,7 @@ from typing import IO, Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from finance.errors import FinanceError
 
@@ -76,13 +77,19 @@ def _write_with_duckdb(frame: pd.DataFrame, out: IO[str]) -> None:
     try:
         connection.execute("SET threads TO 2")
         connection.register("result_frame", frame)
-        cursor = connection.execute("SELECT to_json(r) FROM result_frame r")
+        # Each row's JSON with ", " after it, fetched as Arrow: a batch's text is one buffer, written as one string.
+        batches = connection.sql("SELECT to_json(r) || ', ' AS row FROM result_frame r").to_arrow_reader(_ROWS_PER_WRITE)
         out.write("[")
-        first = True
-        while batch := cursor.fetchmany(_ROWS_PER_WRITE):
-            out.write(("" if first else ", ") + ", ".join(row[0] for row in batch))
-            first = False
-        out.write("]")
+        pending = ""
+        for batch in batches:
+            column = batch.column(0)
+            if not len(column):
+                continue
+            offsets = np.frombuffer(column.buffers()[1], dtype=np.int64 if pa.types.is_large_string(column.type) else np.int32)
+            start, end = int(offsets[column.offset]), int(offsets[column.offset + len(column)])
+            out.write(pending)
+            pending = memoryview(column.buffers()[2])[start:end].tobytes().decode("utf-8")
+        out.write(pending[:-2] + "]")
     finally:
         connection.close()
 
