@@ -12,6 +12,9 @@ tables on what both cleaned (finance.ingest.worker.read_split), when:
   for its own half, is never what stops the read, as it is not when one reader reads the set;
 - the set is large enough (``MIN_BYTES``) for a second reader to gain more than a fork costs.
 
+The files are shared by how much reading each takes (mostly per row and per cell, `_work`), the
+largest first, each to the reader with less so far.
+
 Workbooks are always read by one reader: how many cells a zip unpacks to is known only by
 reading it. How the limits are shared between the two readers: finance/ingest/limits.py.
 """
@@ -40,10 +43,11 @@ def halves(uploads: Sequence[Upload], limits: Limits) -> tuple[tuple[int, ...], 
     first: list[int] = []
     second: list[int] = []
     loads = [0, 0]
-    for index in sorted(range(len(kept)), key=lambda i: -len(kept[i].content)):
+    work = [_work(upload.content) for upload in kept]
+    for index in sorted(range(len(kept)), key=lambda i: -work[i]):
         lighter = 0 if loads[0] <= loads[1] else 1
         (first if lighter == 0 else second).append(index)
-        loads[lighter] += len(kept[index].content)
+        loads[lighter] += work[index]
     if not first or not second:
         return None
     return tuple(sorted(first)), tuple(sorted(second))
@@ -56,6 +60,11 @@ def halved(limits: Limits) -> Limits:
 
 def _plain_text(upload: Upload) -> bool:
     return Path(upload.name).suffix.lower() in _TEXT_EXTENSIONS and not upload.content.startswith((_ZIP_MAGIC, _OLE_MAGIC))
+
+
+def _work(content: bytes) -> int:
+    """How much reading a file takes, roughly: most of it is per row and per cell, little per byte."""
+    return 4 * content.count(b"\n") + _most_cells(content)
 
 
 def _most_cells(content: bytes) -> int:
