@@ -77,19 +77,26 @@ def _write_with_duckdb(frame: pd.DataFrame, out: IO[str]) -> None:
     try:
         connection.execute("SET threads TO 2")
         connection.register("result_frame", frame)
-        # Each row's JSON with ", " after it, fetched as Arrow: a batch's text is one buffer, written as one string.
+        # Each row's JSON with ", " after it, fetched as Arrow: a batch's text is one buffer, written in one go
+        # (as bytes to a stream that has them, sys.stdout's buffer: no decoding, no Python string per row).
         batches = connection.sql("SELECT to_json(r) || ', ' AS row FROM result_frame r").to_arrow_reader(_ROWS_PER_WRITE)
-        out.write("[")
-        pending = ""
+        raw = getattr(out, "buffer", None)
+        if raw is not None:
+            out.flush()
+        write = raw.write if raw is not None else (lambda data: out.write(bytes(data).decode("utf-8")))
+        write(b"[")
+        pending = b""
         for batch in batches:
             column = batch.column(0)
             if not len(column):
                 continue
             offsets = np.frombuffer(column.buffers()[1], dtype=np.int64 if pa.types.is_large_string(column.type) else np.int32)
             start, end = int(offsets[column.offset]), int(offsets[column.offset + len(column)])
-            out.write(pending)
-            pending = memoryview(column.buffers()[2])[start:end].tobytes().decode("utf-8")
-        out.write(pending[:-2] + "]")
+            write(pending)
+            pending = memoryview(column.buffers()[2])[start:end]
+        write(bytes(pending[:-2]) + b"]")
+        if raw is not None:
+            raw.flush()
     finally:
         connection.close()
 

@@ -12,7 +12,7 @@ tables on what both cleaned (finance.ingest.worker.read_split), when:
   for its own half, is never what stops the read, as it is not when one reader reads the set;
 - the set is large enough (``MIN_BYTES``) for a second reader to gain more than a fork costs.
 
-The files are shared by how much reading each takes (mostly per row and per cell, `_work`), the
+The files are shared by how much reading each takes (mostly per row and per cell), the
 largest first, each to the reader with less so far.
 
 Workbooks are always read by one reader: how many cells a zip unpacks to is known only by
@@ -38,12 +38,15 @@ def halves(uploads: Sequence[Upload], limits: Limits) -> tuple[tuple[int, ...], 
     if len(kept) < 2 or not all(_plain_text(upload) for upload in kept):
         return None
     total = sum(len(upload.content) for upload in kept)
-    if total < MIN_BYTES or sum(_most_cells(upload.content) for upload in kept) > limits.max_cells:
+    if total < MIN_BYTES:
+        return None
+    cells = [_most_cells(upload.content) for upload in kept]
+    if sum(cells) > limits.max_cells:
         return None
     first: list[int] = []
     second: list[int] = []
     loads = [0, 0]
-    work = [_work(upload.content) for upload in kept]
+    work = [4 * upload.content.count(b"\n") + most for upload, most in zip(kept, cells, strict=True)]  # mostly per row and per cell
     for index in sorted(range(len(kept)), key=lambda i: -work[i]):
         lighter = 0 if loads[0] <= loads[1] else 1
         (first if lighter == 0 else second).append(index)
@@ -60,11 +63,6 @@ def halved(limits: Limits) -> Limits:
 
 def _plain_text(upload: Upload) -> bool:
     return Path(upload.name).suffix.lower() in _TEXT_EXTENSIONS and not upload.content.startswith((_ZIP_MAGIC, _OLE_MAGIC))
-
-
-def _work(content: bytes) -> int:
-    """How much reading a file takes, roughly: most of it is per row and per cell, little per byte."""
-    return 4 * content.count(b"\n") + _most_cells(content)
 
 
 def _most_cells(content: bytes) -> int:

@@ -170,6 +170,32 @@ def test_every_field_is_written_whatever_it_holds():
     assert json.loads(out.getvalue()) == [{k: v for k, v in row.items() if k != "mixed"} for row in expected]
 
 
+@pytest.mark.parametrize("stream", ["text only", "text over bytes"])
+def test_many_rows_written_by_duckdb_come_out_whole_and_in_order(stream):
+    """Rows come back from DuckDB in batches of text; a stream with a byte buffer (stdout) takes them as bytes."""
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from finance.cli.json_out import _ROWS_PER_WRITE, write_records
+
+    count = 2 * _ROWS_PER_WRITE + 7
+    frame = pd.DataFrame(
+        {"code": [f"A{i:05d} \u00a3" for i in range(count)], "amount": np.arange(count) / 3, "flag": np.arange(count) % 2 == 0}
+    )
+    raw = io.BytesIO()
+    out = io.StringIO() if stream == "text only" else io.TextIOWrapper(raw, encoding="utf-8")
+    out.write('{"rows": ')
+    write_records(frame, list(frame.columns), out, "rows")
+    out.write("}")
+    out.flush()
+    text = out.getvalue() if stream == "text only" else raw.getvalue().decode("utf-8")
+    assert json.loads(text) == {
+        "rows": [{"code": c, "amount": a, "flag": f} for c, a, f in zip(frame["code"], frame["amount"], frame["flag"], strict=True)]
+    }
+
+
 def test_a_result_that_is_not_finite_is_one_sentence_not_broken_json():
     import io
 
