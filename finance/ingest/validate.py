@@ -14,7 +14,7 @@ import pandas as pd
 
 from finance.ingest.cells import PercentCell, Uncalculated, is_error_value
 from finance.ingest.dataset import Dataset, SourceFile
-from finance.ingest.locate import Part
+from finance.ingest.locate import MAX_REPEATS, Part
 from finance.ingest.parse import (
     Distinct,
     Parsed,
@@ -319,7 +319,14 @@ def _one_service_key(name: object) -> str:
     return " ".join(str(name).casefold().split())
 
 
+# Where a repeated row is said to be repeated: the other places named, at most this many.
+PLACES_SHOWN = 3
+
+
 def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tuple[str, ...], rule: str, key=None) -> list[Problem]:
+    """An error for each repeat of a row that must be unique, naming where else it is (a few places, then how many
+    more); after MAX_REPEATS of them, one line saying how many more repeats there are. Linear in the rows: a
+    hostile file of 100,000 copies of one row gets 21 lines, not 100,000 lines of 100,000 places each."""
     names = (columns,) if isinstance(columns, str) else columns
     usable = table.dropna(subset=list(names))
     if usable.empty:
@@ -329,16 +336,26 @@ def _check_unique(parts: Sequence[Part], table: pd.DataFrame, columns: str | tup
     if not repeated.any():
         return []
     doubled, doubled_keys = usable[repeated], keys[repeated]
-    problems = []
+    problems: list[Problem] = []
+    left_out = 0
     for _, group in doubled.groupby([doubled_keys[n] for n in names], sort=False):
         first = group.iloc[0]
         what = " and ".join(f"{n} '{first[n]}'" for n in names)
-        places = {i: _place(parts, row, names[0]) for i, row in group.iterrows()}
-        for i, row in list(group.iterrows())[1:]:
-            others = "; ".join(place for j, place in places.items() if j != i)
+        room = MAX_REPEATS - len(problems)
+        left_out += max(len(group) - 1 - room, 0)
+        if room <= 0:
+            continue
+        shown = group.iloc[: room + PLACES_SHOWN + 1]
+        places = [_place(parts, row, names[0]) for _, row in shown.iterrows()]
+        for position, (_, row) in enumerate(shown.iloc[1 : room + 1].iterrows(), start=1):
+            others = [place for j, place in enumerate(places) if j != position][:PLACES_SHOWN]
+            more = len(group) - 1 - len(others)
+            also = "; ".join(others) + (f"; and {more:,} more" if more > 0 else "")
             problems.append(
-                error(f"{what} appears more than once (also {others}): {rule}", **_where(parts, row, names[0]), value=str(row[names[0]]))
+                error(f"{what} appears more than once (also {also}): {rule}", **_where(parts, row, names[0]), value=str(row[names[0]]))
             )
+    if left_out:
+        problems.append(error(f"{left_out:,} more rows repeat a {' and '.join(names)} already given, like the rows above: {rule}"))
     return problems
 
 
@@ -365,12 +382,15 @@ def _check_services_exist(parts: Sequence[Part], table: pd.DataFrame, catalogue:
     matched = Distinct.of(names).map(lambda name: spelling.get(_one_service_key(name))).series()
     table.loc[given, "service"] = matched.where(matched.notna(), names)
     problems = []
+    hints: dict[str, str] = {}  # each unknown name looked up once (difflib is slow on a long catalogue)
+    names_offered = list(catalogue)
     for i in matched[matched.isna()].index:
         row = table.loc[i]
         name = str(row["service"])
-        close = difflib.get_close_matches(name, list(catalogue), n=1, cutoff=0.6)
-        hint = f": did you mean '{close[0]}'?" if close else f" (services are: {', '.join(list(catalogue)[:12])})"
-        problems.append(error(f"service '{name}' is not in services{hint}", **_where(parts, row, "service"), value=name))
+        if name not in hints:
+            close = difflib.get_close_matches(name, names_offered, n=1, cutoff=0.6) if len(hints) < MAX_REPEATS else []
+            hints[name] = f": did you mean '{close[0]}'?" if close else f" (services are: {', '.join(names_offered[:12])})"
+        problems.append(error(f"service '{name}' is not in services{hints[name]}", **_where(parts, row, "service"), value=name))
     return problems
 
 

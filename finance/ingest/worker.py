@@ -109,8 +109,8 @@ def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], l
 
     The reply as read_forked's, unpickled: ("ok", LoadResult, peak MB, CPU s) or why it failed.
     Each reader reads, locates and cleans its half of the files; this process takes both halves
-    and runs the checks across tables (load.assemble) on what they cleaned: the raw cells were
-    only ever in the readers. Both are stopped at the one deadline (timeout_s). A reader stopped
+    and runs the checks across tables (load.assemble) on what they cleaned, under the same limits
+    (under_limits_here): the raw cells were only ever in the readers. Both are stopped at the one deadline (timeout_s). A reader stopped
     for its CPU time is answered so; any other failure (most likely half the memory was not
     enough) reads the set again in one reader under the whole limit, so the answer is the one
     reader's.
@@ -129,11 +129,12 @@ def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], l
         os.close(write_end)
         pids.append(pid)
         ends.append(read_end)
-    replies, timed_out = _collect(ends, time.monotonic() + limits.timeout_s, pids)
+    deadline = time.monotonic() + limits.timeout_s
+    replies, timed_out = _collect(ends, deadline, pids)
     if timed_out:
         _wait(pids)
         return ("timeout",)
-    answer = _assembled(uploads, halves, replies)
+    answer = _assembled(uploads, halves, replies, limits, deadline)
     statuses = _wait(pids)  # after the checks: by then the readers have long exited
     if answer is not None:
         return answer
@@ -143,8 +144,11 @@ def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], l
     return pickle.loads(read_forked(uploads, limits))
 
 
-def _assembled(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], replies: list[bytes]) -> tuple | None:
-    """("ok", the LoadResult of both halves, peak MB, CPU s) when both readers finished; None when either did not."""
+def _assembled(
+    uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], replies: list[bytes], limits: Limits, deadline: float
+) -> tuple | None:
+    """("ok", the LoadResult of both halves, peak MB, CPU s) when both readers finished, or the limit the checks
+    across tables went over; None when either reader did not finish."""
     try:
         messages = [pickle.loads(reply) for reply in replies]
     except Exception:  # cut short: the reader was killed while writing
@@ -158,10 +162,58 @@ def _assembled(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], r
             files[position] = read
             kept[position].__dict__["sha256"] = digest  # Upload.sha256 is a cached_property: the reader's answer
     try:
-        result = assemble(uploads, files)
+        checked = under_limits_here(limits, deadline, lambda: assemble(uploads, files))
     except Exception:  # read again by one reader, whose answer says what went wrong
         return None
-    return ("ok", result, sum(m[3] for m in messages), sum(m[4] for m in messages))
+    if checked[0] != "ok":
+        return checked
+    return ("ok", checked[1], sum(m[3] for m in messages), sum(m[4] for m in messages))
+
+
+class _OverLimit(Exception):
+    def __init__(self, message: tuple):
+        self.message = message
+
+
+def under_limits_here(limits: Limits, deadline: float, work):
+    """("ok", ``work()``), run in this process under a reader's limits, or the reader's message for the one it went over.
+
+    For the checks across tables after two readers (read_split), in the command line's own process:
+    its address space may grow by ``memory_mb`` (RLIMIT_AS, soft limit only, put back after), it may
+    use ``cpu_s`` of CPU time (ITIMER_PROF) and it must end by ``deadline`` (ITIMER_REAL). A MemoryError
+    is ("memory",), CPU time ("signal", SIGXCPU), the deadline ("timeout",), as from a reader. Main
+    thread only (signals), as read_split is.
+    """
+
+    def over(message: tuple):
+        def handler(signum, frame):
+            raise _OverLimit(message)
+
+        return handler
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _address_space_bytes() + limits.memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    handlers = {
+        signal.SIGPROF: signal.signal(signal.SIGPROF, over(("signal", signal.SIGXCPU))),
+        signal.SIGALRM: signal.signal(signal.SIGALRM, over(("timeout",))),
+    }
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        signal.setitimer(signal.ITIMER_PROF, max(float(limits.cpu_s), 0.001))
+        signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 0.001))
+        return ("ok", work())
+    except MemoryError:
+        return ("memory",)
+    except _OverLimit as stopped:
+        return stopped.message
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 def _wait(pids: list[int]) -> list[int]:

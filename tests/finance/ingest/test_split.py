@@ -7,6 +7,7 @@ forked only from a process that has none at work); it prints both answers for th
 from __future__ import annotations
 
 import pickle
+import signal
 import subprocess
 import sys
 
@@ -116,3 +117,40 @@ def test_workbooks_small_sets_and_sets_near_the_cell_limit_are_read_by_one_reade
 def test_each_reader_may_take_half_the_memory():
     assert split.halved(Limits(memory_mb=2_500)) == Limits(memory_mb=1_250)
     assert split.halved(Limits(memory_mb=1)).memory_mb == 1
+
+
+LIMITS_HERE = r"""
+import json, resource, signal, sys, time
+from finance.ingest.limits import Limits
+from finance.ingest.worker import under_limits_here
+
+def spin():
+    while True:
+        pass
+
+before = resource.getrlimit(resource.RLIMIT_AS)
+answers = {
+    "fits": under_limits_here(Limits(), time.monotonic() + 60, lambda: sum(range(1000))),
+    "memory": under_limits_here(Limits(memory_mb=50), time.monotonic() + 60, lambda: bytearray(400 * 1024 * 1024)),
+    "cpu": under_limits_here(Limits(cpu_s=1), time.monotonic() + 60, spin),
+    "deadline": under_limits_here(Limits(), time.monotonic() + 0.2, lambda: time.sleep(5)),
+}
+after = resource.getrlimit(resource.RLIMIT_AS)
+big = len(bytearray(400 * 1024 * 1024))  # the memory limit is gone again
+print(json.dumps({k: list(v) for k, v in answers.items()} | {"same_rlimit": before == after, "big": big,
+      "handlers": [signal.getsignal(s) is signal.SIG_DFL for s in (signal.SIGPROF, signal.SIGALRM)]}))
+"""
+
+
+def test_the_checks_across_tables_after_two_readers_keep_a_readers_limits():
+    """After two readers the command line checks across tables itself, under the reader's memory, CPU and time limits, put back after."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", LIMITS_HERE], capture_output=True, cwd=ROOT, timeout=120, text=True)
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout)
+    assert answers["fits"] == ["ok", 499500]
+    assert answers["memory"] == ["memory"]
+    assert answers["cpu"] == ["signal", int(signal.SIGXCPU)]
+    assert answers["deadline"] == ["timeout"]
+    assert answers["same_rlimit"] and answers["big"] == 400 * 1024 * 1024 and answers["handlers"] == [True, True]

@@ -216,3 +216,18 @@ def test_warnings_for_unused_service_and_practice_without_income():
     lines = [str(p) for p in result.warnings]
     assert "service 'Yoga' has no income, no activity and no units_per_1000_patients: no practice uses it" in lines
     assert "practice A81004 (New Practice) has no income lines" in lines
+
+
+def test_thousands_of_copies_of_one_row_get_a_few_lines_not_one_per_pair():
+    """A row that must be unique, pasted 5,000 times: the first MAX_REPEATS repeats are named with a few
+    other places each, then one line says how many more (before, every repeat listed every other place)."""
+    from finance.ingest.locate import MAX_REPEATS
+    from finance.ingest.validate import PLACES_SHOWN
+
+    sheets = valid_sheets()
+    sheets["activity"] = [sheets["activity"][0]] + [sheets["activity"][1]] * 5_000
+    result = load_uploads([workbook_upload(sheets)])
+    repeats = [p for p in result.errors if "one row per practice and service" in p.message]
+    assert len(repeats) == MAX_REPEATS + 1
+    assert all(p.message.count("cell A") == PLACES_SHOWN and "and 4,996 more" in p.message for p in repeats[:MAX_REPEATS])
+    assert repeats[0].cell == "A3" and repeats[-1].message.startswith(f"{5_000 - 1 - MAX_REPEATS:,} more rows repeat")
