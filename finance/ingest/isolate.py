@@ -20,6 +20,7 @@ There a large CSV set is read by two limited readers at once, each under half th
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import pickle
 import socket
@@ -43,6 +44,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 _lock = threading.Lock()
 _server: dict[str, object] = {}
 _here: dict[str, frozenset[str]] = {}
+_meanwhile: list[str] = []
 
 
 class ReadFailed(Exception):
@@ -115,13 +117,22 @@ def start_early() -> None:
             _spawn_server()
 
 
-def read_here_after_imports() -> None:
+def read_here_after_imports(meanwhile: Sequence[str] = ()) -> None:
     """This process has imported what it needs and started no work: its reads may fork the reader from here.
 
     For a throwaway command-line process only, never a server's: the threads alive now are taken as
     the imports' idle ones, and a read forks from here only while no other thread has appeared.
+    ``meanwhile``: modules this process needs after the read and imports while its readers read
+    (DuckDB and the engine, which the readers do not need), once, after the first fork.
     """
     _here["threads"] = _threads()
+    _meanwhile[:] = meanwhile
+
+
+def import_meanwhile() -> None:
+    """Import the modules ``read_here_after_imports`` was given (once): called when the readers have been forked."""
+    while _meanwhile:
+        importlib.import_module(_meanwhile.pop(0))
 
 
 def reading_server_started() -> bool:

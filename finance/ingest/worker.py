@@ -13,7 +13,7 @@ import sys
 import time
 
 from finance.ingest import split
-from finance.ingest.isolate import receive_message, send_message
+from finance.ingest.isolate import import_meanwhile, receive_message, send_message
 from finance.ingest.limits import Limits
 from finance.ingest.load import assemble, load_inline, once_each, read_files
 
@@ -97,6 +97,7 @@ def read_forked(uploads: list, limits: Limits) -> bytes:
         finally:
             os._exit(0)
     os.close(write_end)
+    import_meanwhile()
     (reply,), timed_out = _collect([read_end], time.monotonic() + limits.timeout_s, [pid])
     _, status = os.waitpid(pid, 0)
     if timed_out:
@@ -130,6 +131,7 @@ def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], l
         pids.append(pid)
         ends.append(read_end)
     deadline = time.monotonic() + limits.timeout_s
+    import_meanwhile()
     replies, timed_out = _collect(ends, deadline, pids)
     if timed_out:
         _wait(pids)
