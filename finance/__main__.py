@@ -17,7 +17,7 @@ if THROWAWAY:
 
 # This process has only imported modules: an upload is read by a limited reader forked from it
 # (finance/ingest/isolate.py), not by a second interpreter that would import pandas again.
-read_here_after_imports(meanwhile=("finance.model.engine", "finance.cli.json_out") if THROWAWAY else ())
+read_here_after_imports(meanwhile=("finance.model.engine", "finance.cli.json_out") if sys.argv[1:2] == ["run"] else ())
 
 code = main()
 if THROWAWAY and not reading_server_started():
