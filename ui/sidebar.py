@@ -34,6 +34,14 @@ DEFAULTS = {
     "excluded_practices": [],
 }
 PARTICIPATION = {"All members": "all", "Rational": "rational"}
+# The sidebar's other controls, by session key: what keep_drawn_values calls them.
+OTHER_LABELS = {
+    "one_fee": "One fee for every service",
+    "management_fee": "Management fee (%)",
+    "participation": "Participation",
+    "opt_out_tolerance": "Opt-out tolerance (£)",
+    "excluded_practices": "Excluded practices",
+}
 
 
 SLIDER_RANGE = (-50, 50)
@@ -43,7 +51,7 @@ FEE_RANGE = (0.0, 40.0)
 SERVICE_FEES_KEY = "scenario_service_fees"
 
 
-DRAWN_KEY = "sidebar_drawn"  # the change sliders' values as last drawn: {key: value}
+DRAWN_KEY = "sidebar_drawn"  # every sidebar control's value as last drawn: {key: value}
 SERVER_SET_KEY = "sidebar_set_by_server"  # the controls were set by the app (reset, a link, an option) since the last draw
 
 
@@ -56,7 +64,9 @@ def keep_drawn_values() -> list[str]:
     page then showed those figures. A person moves one slider at a time, so two or more sliders
     arriving at the minimum together, with no reset, link or option applied since the last draw, are
     the browser's loss: they get back the values last drawn (the browser is told them again) and
-    their labels are returned. One slider moved to -50 is a person's move and is kept.
+    their labels are returned. Any other sidebar control (the fee, participation, tolerance, the
+    excluded practices, one fee) that arrives changed in that same request is part of the same loss
+    and is put back too. One slider moved to -50 is a person's move and is kept.
     """
     drawn = st.session_state.get(DRAWN_KEY)
     set_by_server = st.session_state.pop(SERVER_SET_KEY, False)
@@ -65,13 +75,18 @@ def keep_drawn_values() -> list[str]:
     if drawn and not set_by_server:
         moved = [key for _, key, _ in CHANGE_SLIDERS if key in drawn and st.session_state.get(key) != drawn[key]]
         if len(moved) >= 2 and all(st.session_state.get(key) == lowest for key in moved):
+            labels = {key: label for label, key, _ in CHANGE_SLIDERS} | OTHER_LABELS
+            moved += [key for key in OTHER_LABELS if key in drawn and st.session_state.get(key) != drawn[key]]
             for key in moved:
-                st.session_state[key] = drawn[key]
-            labels = {key: label for label, key, _ in CHANGE_SLIDERS}
+                st.session_state[key] = _copy(drawn[key])
             dropped = [labels[key] for key in moved]
     # Recorded now, before drawing: a run cut short by the next move still counts this move as seen.
-    st.session_state[DRAWN_KEY] = {key: st.session_state.get(key) for _, key, _ in CHANGE_SLIDERS}
+    st.session_state[DRAWN_KEY] = {key: _copy(st.session_state.get(key)) for key in DEFAULTS}
     return dropped
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else value
 
 
 def reset() -> None:

@@ -175,6 +175,28 @@ def test_every_change_slider_arriving_at_its_minimum_at_once_is_the_browsers_los
     assert headline(at) == expected_headline(sample_model, Scenario(overhead_change_pct=5.0))
 
 
+def test_the_other_controls_lost_with_the_sliders_are_put_back_too(sample_model):
+    """If the browser drops every control to its default at once, the fee, participation and the
+    excluded practices that arrive changed with the sliders are the same loss: all are put back."""
+    at = open_app("Overview")
+    at.slider(key="overhead_change").set_value(5).run()
+    at.radio(key="participation").set_value("Rational").run()
+    at.multiselect(key="excluded_practices").set_value(["F81009"]).run()
+    chosen = at.session_state["scenario"]
+    assert chosen.participation == "rational" and chosen.excluded_practices == ("F81009",)
+    go(at, "Options")
+    for key in CHANGE_SLIDERS:
+        at.slider(key=key).set_value(-50)
+    at.radio(key="participation").set_value("All members")
+    at.multiselect(key="excluded_practices").set_value([])
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario"] == chosen
+    assert at.radio(key="participation").value == "Rational" and list(at.multiselect(key="excluded_practices").value) == ["F81009"]
+    at.radio(key="participation").set_value("All members").run()  # on its own, a person's choice: kept
+    assert at.session_state["scenario"].participation == "all"
+
+
 def test_one_slider_moved_to_its_minimum_is_a_persons_move_and_is_kept():
     at = open_app("Overview")
     at.slider(key="activity_change").set_value(-50).run()
