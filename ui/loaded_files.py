@@ -20,10 +20,11 @@ REMOVE_PROBLEM = "remove_file_problem"
 EMPTIED = "uploader_emptied"  # how many times meeting mode has emptied the uploader (its key changes each time)
 # In meeting mode the uploader's own list of the files just chosen shows no name on screen (the
 # browser draws it, so only CSS reaches it), and once they are loaded or refused the uploader is
-# emptied: their names are then nowhere on the page, only File 1, File 2, … in the list below.
+# emptied (so are files loaded before meeting mode was switched on): their names are then nowhere
+# on the page, only File 1, File 2, … in the list below.
 HIDE_CHOSEN_NAMES = """<style>
 [data-testid="stFileChipName"] { visibility: hidden; position: relative; }
-[data-testid="stFileChipName"]::after { content: "a file (name hidden in meeting mode)"; visibility: visible; position: absolute; left: 0; }
+[data-testid="stFileChipName"]::after { content: "(name hidden)"; visibility: visible; position: absolute; left: 0; }
 </style>"""
 
 
@@ -57,6 +58,9 @@ def handle_upload(uploads: tuple[Upload, ...]) -> None:
         return
     signature = state.uploads_signature(uploads)
     if st.session_state.get(HANDLED) == signature:
+        if state.meeting_on():  # chosen before meeting mode was switched on, and loaded: their names leave the page
+            _empty_the_uploader()
+            st.rerun()
         return
     if data.is_sample:
         _load(uploads, signature)

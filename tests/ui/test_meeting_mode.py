@@ -222,11 +222,14 @@ def test_in_meeting_mode_the_uploader_is_emptied_once_its_files_are_handled(stor
     assert not any("stFileChipName" in h.proto.body for h in at.get("html"))
     at.toggle(key="meeting_mode").set_value(True).run()
     assert any("stFileChipName" in h.proto.body for h in at.get("html"))  # the names in the uploader's list are not drawn
+    assert data_uploader_key(at) != "uploader" and not at.file_uploader(key=data_uploader_key(at)).value  # loaded before: emptied
+    assert at.session_state["loaded"].uploads[0].name == "Riverside Surgery.xlsx"  # still loaded
     upload(at, [("Hillview Medical Centre.xlsx", valid_workbook())])  # the sample is not loaded: add or replace is asked
-    assert at.file_uploader(key="uploader").value  # the question is still open: the files wait in the uploader
+    waiting = data_uploader_key(at)
+    assert at.file_uploader(key=waiting).value  # the question is still open: the files wait in the uploader
     at.button(key="upload_replace").click().run()
     assert_ok(at)
-    assert data_uploader_key(at) != "uploader" and not at.file_uploader(key=data_uploader_key(at)).value
+    assert data_uploader_key(at) != waiting and not at.file_uploader(key=data_uploader_key(at)).value
     shown = everything_shown(at)
     assert "File 1" in shown and not found_in(shown, {"Hillview Medical Centre.xlsx", "Riverside Surgery.xlsx"})
     assert at.session_state["loaded"].uploads[0].name == "Hillview Medical Centre.xlsx"  # loaded; only its name is hidden
