@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sessions import SLIDER, browsers_cpu_seconds, start_server, stop_server  # noqa: E402
+from bench.sessions import SLIDER, browsers_cpu_seconds, start_server, stop_server
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 IDLE_S = 5.0
