@@ -187,9 +187,13 @@ def under_limits_here(limits: Limits, deadline: float, work):
     thread only (signals), as read_split is.
     """
 
+    armed = [True]  # a timer that fires once the work is over (or a second time) does nothing
+
     def over(message: tuple):
         def handler(signum, frame):
-            raise _OverLimit(message)
+            if armed[0]:
+                armed[0] = False
+                raise _OverLimit(message)
 
         return handler
 
@@ -211,6 +215,7 @@ def under_limits_here(limits: Limits, deadline: float, work):
     except _OverLimit as stopped:
         return stopped.message
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
