@@ -102,9 +102,8 @@ def _load(candidate: tuple[Upload, ...], signature: str, retagged: list | None =
         _empty_the_uploader()
     if result.ok:
         state.replace_data(result, candidate, label_for(candidate))
-        st.rerun()
-    if state.meeting_on():
-        st.rerun()  # drawn again with the empty uploader
+    if result.ok or state.meeting_on():
+        st.rerun()  # drawn again with the new data, or with the empty uploader
 
 
 def file_list() -> None:

@@ -34,14 +34,6 @@ DEFAULTS = {
     "excluded_practices": [],
 }
 PARTICIPATION = {"All members": "all", "Rational": "rational"}
-# The sidebar's other controls, by session key: what keep_drawn_values calls them.
-OTHER_LABELS = {
-    "one_fee": "One fee for every service",
-    "management_fee": "Management fee (%)",
-    "participation": "Participation",
-    "opt_out_tolerance": "Opt-out tolerance (£)",
-    "excluded_practices": "Excluded practices",
-}
 
 
 SLIDER_RANGE = (-50, 50)
@@ -55,7 +47,7 @@ DRAWN_KEY = "sidebar_drawn"  # every sidebar control's value as last drawn: {key
 SERVER_SET_KEY = "sidebar_set_by_server"  # the controls were set by the app (reset, a link, an option) since the last draw
 
 
-def keep_drawn_values() -> list[str]:
+def keep_drawn_values() -> None:
     """Put back change sliders the browser sent at their minimum all at once without anyone moving them.
 
     Seen in Chromium (tests/browser, 2 to 3 full runs in 6): after a page change, the browser's copy
@@ -63,26 +55,21 @@ def keep_drawn_values() -> list[str]:
     next click sent that to the server, so an option was saved with every change at -50% and the
     page then showed those figures. A person moves one slider at a time, so two or more sliders
     arriving at the minimum together, with no reset, link or option applied since the last draw, are
-    the browser's loss: they get back the values last drawn (the browser is told them again) and
-    their labels are returned. Any other sidebar control (the fee, participation, tolerance, the
-    excluded practices, one fee) that arrives changed in that same request is part of the same loss
-    and is put back too. One slider moved to -50 is a person's move and is kept.
+    the browser's loss: they get back the values last drawn (the browser is told them again). Any
+    other sidebar control (the fee, participation, tolerance, the excluded practices, one fee) that
+    arrives changed in that same request is part of the same loss and is put back too. One slider
+    moved to -50 is a person's move and is kept.
     """
     drawn = st.session_state.get(DRAWN_KEY)
     set_by_server = st.session_state.pop(SERVER_SET_KEY, False)
-    lowest = SLIDER_RANGE[0]
-    dropped = []
     if drawn and not set_by_server:
-        moved = [key for _, key, _ in CHANGE_SLIDERS if key in drawn and st.session_state.get(key) != drawn[key]]
-        if len(moved) >= 2 and all(st.session_state.get(key) == lowest for key in moved):
-            labels = {key: label for label, key, _ in CHANGE_SLIDERS} | OTHER_LABELS
-            moved += [key for key in OTHER_LABELS if key in drawn and st.session_state.get(key) != drawn[key]]
-            for key in moved:
+        changed = [key for key in DEFAULTS if key in drawn and st.session_state.get(key) != drawn[key]]
+        sliders = [key for _, key, _ in CHANGE_SLIDERS if key in changed]
+        if len(sliders) >= 2 and all(st.session_state.get(key) == SLIDER_RANGE[0] for key in sliders):
+            for key in changed:
                 st.session_state[key] = _copy(drawn[key])
-            dropped = [labels[key] for key in moved]
     # Recorded now, before drawing: a run cut short by the next move still counts this move as seen.
     st.session_state[DRAWN_KEY] = {key: _copy(st.session_state.get(key)) for key in DEFAULTS}
-    return dropped
 
 
 def _copy(value):
@@ -93,7 +80,7 @@ def reset() -> None:
     """Every control back to where a new visit starts it (the fee slider at the catalogue's average)."""
     st.session_state[SERVER_SET_KEY] = True
     for key, value in DEFAULTS.items():
-        st.session_state[key] = list(value) if isinstance(value, list) else value
+        st.session_state[key] = _copy(value)
     st.session_state.pop(SERVICE_FEES_KEY, None)
     st.session_state.pop("fee_default_set", None)
     charging.reset()
@@ -150,7 +137,7 @@ def show(
     ``practice_label`` names a practice by its code in the excluded practices' list: meeting mode
     hides the real names."""
     for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+        st.session_state.setdefault(key, _copy(value))
     keep_drawn_values()
     codes = set(workspace.practice_choices(list(dataset.practices["practice_code"])))  # a practice member: their own only
     if any(code not in codes for code in st.session_state["excluded_practices"]):

@@ -61,6 +61,9 @@ def _sample_dataset() -> Dataset:
     return result.dataset
 
 
+MEMO_LIMIT = 32  # figures a session keeps (``remember``)
+
+
 class SharedFigures:
     """Figures worked out on the public sample, kept for every session on it: bounded, one lock."""
 
@@ -108,6 +111,9 @@ def remember(key: tuple, work: Callable[[], object]):
         value = work()
         if shared is not None:
             shared.put(key, value)
+    if len(data.memo) >= MEMO_LIMIT:  # a session's memo is bounded: the oldest figures go first
+        oldest = next((k for k in data.memo if isinstance(k, tuple)), None)  # other keys are bookkeeping (analysis_state.LATEST)
+        data.memo.pop(oldest, None)
     data.memo[key] = value
     return value
 
@@ -215,10 +221,7 @@ def results(for_scenario: Scenario | None = None) -> Results:
     """The model's results for a scenario (the sidebar's by default), computed once per change."""
     data = loaded()
     chosen = model_scenario(for_scenario or scenario())
-    key = ("results", chosen.to_json())
-    if key not in data.memo and len(data.memo) > 32:
-        data.memo.clear()
-    return remember(key, lambda: data.model.run(chosen))
+    return remember(("results", chosen.to_json()), lambda: data.model.run(chosen))
 
 
 def sweep(for_scenario: Scenario | None = None) -> FeeSweep:

@@ -2,10 +2,11 @@
 
 The document is the contract of MODEL.md: ``{"rows": [...], "practices": [...], "federation": {...}}``
 with unrounded numbers and null for none: the same JSON values, in the same order, that
-``json.dump(results.to_json_dict())`` writes (DuckDB writes its text without spaces after commas). Every field of engine.ROW_FIELDS and PRACTICE_FIELDS
-is written, whatever they hold: floats as Python writes them (``repr``), whole numbers, true/false,
-strings escaped by the json module (each distinct string once). A number that is not finite (which
-validation keeps out) stops the output with one sentence rather than writing invalid JSON.
+``json.dump(results.to_json_dict())`` writes. Columns of numbers, booleans and text are written by
+DuckDB (without spaces after the commas inside a row); any other column by Python, as the json
+module writes it (floats by ``repr``, each distinct string escaped once). Every field of
+engine.ROW_FIELDS and PRACTICE_FIELDS is written. A number that is not finite (which validation
+keeps out) stops the output with one sentence rather than writing invalid JSON.
 """
 
 from __future__ import annotations

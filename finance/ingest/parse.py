@@ -80,11 +80,10 @@ class Distinct:
     def of_text(cls, cells: list[str], index: pd.Index) -> Distinct:
         """The same for cells that are all text (a CSV file's), factorised by Arrow: about twice as fast."""
         try:
-            encoded = pa.array(cells, type=pa.string()).dictionary_encode()
+            arrow = pa.array(cells, type=pa.string())
         except (pa.ArrowException, UnicodeError, TypeError):
             return cls.of(pd.Series(cells, index=index, dtype=object))
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
-        return cls(codes, np.array(encoded.dictionary.to_pylist(), dtype=object), index)
+        return cls.of_arrow(arrow, index)
 
     @classmethod
     def of_arrow(cls, cells: pa.Array, index: pd.Index) -> Distinct:

@@ -13,7 +13,6 @@ import csv
 import functools
 import hashlib
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,21 +95,6 @@ class ReadFile:
     recalculate_on_open: bool = False
     csv: RawSheet | None = None
     notes: list[Problem] = field(default_factory=list)
-
-
-def read_uploads(
-    uploads: Iterable[Upload], *, max_file_mb: float = DEFAULT_MAX_FILE_MB, limits: Limits | None = None
-) -> tuple[list[RawSheet], list[Problem]]:
-    """Read every file; return the sheets that hold tables and the problems met on the way."""
-    limits = limits or Limits.from_env(max_file_mb=max_file_mb)
-    budget = cell_budget(limits.max_cells)
-    sheets: list[RawSheet] = []
-    problems: list[Problem] = []
-    for upload in uploads:
-        found, notes = read_and_choose(upload, limits=limits, budget=budget)
-        sheets.extend(found)
-        problems.extend(notes)
-    return sheets, problems
 
 
 def read_and_choose(upload: Upload, *, limits: Limits, budget) -> tuple[list[RawSheet], list[Problem]]:

@@ -1,6 +1,6 @@
 """The rules of service_staffing and staff_rates (DATA.md), and the services unit costs they stand in for.
 
-Called by validate.validate once every part is parsed: the services columns inhouse_cost_per_unit
+Called by validate.check_across once every part is parsed: the services columns inhouse_cost_per_unit
 and federation_cost_per_unit are required unless service_staffing gives that deliverer's staff
 time; a role must be in staff_rates or the shipped default rates; a cost given both ways is a
 warning saying which one the model uses.

@@ -44,17 +44,6 @@ _NOT_READ = {
 _COLUMNS = {name: [c.name for c in TABLES_BY_NAME[name].columns] for name in DATASET_TABLES}
 
 
-def validate(
-    parts: Sequence[Part], sources: Sequence[SourceFile] = (), *, files_unread: bool = False
-) -> tuple[Dataset | None, list[Problem]]:
-    """Check every rule; return the Dataset when there is no error, and every problem found.
-
-    ``files_unread``: some upload could not be read at all, so a table it may have held is not
-    reported missing (that would only repeat the file's own problem).
-    """
-    return check_across(parts, [clean_part(part) for part in parts], sources, files_unread=files_unread)
-
-
 def check_across(
     parts: Sequence[Part],
     cleaned: Sequence[tuple[pd.DataFrame, list[Problem]]],

@@ -48,27 +48,26 @@ def _cpu_s() -> float:
 
 
 def _read(uploads: list, limits: Limits, out: int) -> None:
-    """In the reader: cap memory and CPU, read, write the pickled reply to ``out``."""
+    """In the reader: cap memory and CPU, read the whole set; the pickled reply to ``out``."""
     _limit_self(limits)
-    try:
-        result = load_inline(uploads, limits=limits)
-        reply = pickle.dumps(("ok", result, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        reply = pickle.dumps(("memory",))
-    except Exception as exc:
-        reply = pickle.dumps(("crash", type(exc).__name__))
-    with os.fdopen(out, "wb") as stream:
-        stream.write(reply)
+    _reply_to(out, lambda: (load_inline(uploads, limits=limits),))
 
 
 def _read_half(uploads: list, half: tuple[int, ...], limits: Limits, out: int) -> None:
-    """In the first of two readers: read, locate and clean its half of the files; write the pickled FileReads to ``out``."""
+    """In one of two readers: read, locate and clean its half of the files; the pickled FileReads and their digests to ``out``."""
     _limit_self(split.halved(limits))
-    try:
+
+    def work():
         kept, _ = once_each(uploads)
-        files = read_files([kept[i] for i in half], limits)
-        digests = [kept[i].sha256 for i in half]  # hashed here, on this reader's core, not by the second reader
-        reply = pickle.dumps(("ok", files, digests, _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
+        return read_files([kept[i] for i in half], limits), [kept[i].sha256 for i in half]  # hashed on this reader's core
+
+    _reply_to(out, work)
+
+
+def _reply_to(out: int, work) -> None:
+    """("ok", *work(), peak MB, CPU s), or ("memory",) or ("crash", the exception's name), pickled to ``out``."""
+    try:
+        reply = pickle.dumps(("ok", *work(), _peak_mb(), _cpu_s()), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         reply = pickle.dumps(("memory",))
     except Exception as exc:
@@ -111,10 +110,10 @@ def read_split(uploads: list, halves: tuple[tuple[int, ...], tuple[int, ...]], l
     The reply as read_forked's, unpickled: ("ok", LoadResult, peak MB, CPU s) or why it failed.
     Each reader reads, locates and cleans its half of the files; this process takes both halves
     and runs the checks across tables (load.assemble) on what they cleaned, under the same limits
-    (under_limits_here): the raw cells were only ever in the readers. Both are stopped at the one deadline (timeout_s). A reader stopped
-    for its CPU time is answered so; any other failure (most likely half the memory was not
-    enough) reads the set again in one reader under the whole limit, so the answer is the one
-    reader's.
+    (under_limits_here): the raw cells were only ever in the readers. Both readers are stopped at
+    the one deadline (timeout_s). A reader stopped for its CPU time is answered so; any other
+    failure (most likely half the memory was not enough) reads the set again in one reader under
+    the whole limit, so the answer is the one reader's.
     """
     pids, ends = [], []
     for half in halves:

@@ -15,7 +15,7 @@ from finance.ingest import read
 from finance.ingest.limits import Limits
 from finance.ingest.load import load_inline
 from finance.ingest.read import Upload
-from finance.ingest.text_rows import LONGEST_CELL, TextRows, read_text_rows
+from finance.ingest.text_rows import LONGEST_CELL, MOST_COLUMNS, TextRows, read_text_rows
 from tests.conftest import WORKED_EXAMPLE
 
 PIECES = ["a", "Riverside, Surgery", ",", ",", ";", "\t", '"', '"', "\n", "\r\n", "\r", " ", "1", "£1,200.50", "\u200b", "é", "#N/A"]
@@ -53,6 +53,7 @@ def test_quoted_commas_and_line_breaks_are_read_by_arrow():
         "\ncode,amount\nA81001,12\n",
         "code,amount\nA81001,103,694.00\n",  # a row of another width
         "code\nA81001\n",  # one column
+        "code" + ",x" * MOST_COLUMNS + "\n" + "A81001" + ",1" * MOST_COLUMNS + "\n",  # wider than any table: Arrow is slow there
         "code,amount\nA81\x001,12\n",  # a NUL character
         f'code,amount\nA81001,"{"x" * (LONGEST_CELL + 1)}"\n',  # longer than csv.reader allows: its message
     ],
