@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.report.charts import practice_difference_by_option, surplus_by_option
-from ui import options, route_options, state
+from ui import first_paint, options, route_options, state
 from ui.components import intro
 
 intro(
@@ -37,9 +37,9 @@ chosen = options.choose_options(saved, scenario)
 if chosen:
     comparison = options.run_comparison(*chosen)
     if comparison is not None:
-        st.plotly_chart(surplus_by_option(comparison), key="surplus_by_option")
+        first_paint.chart(lambda: surplus_by_option(comparison), key="surplus_by_option")
         options.comparison_tables(comparison)
-        st.plotly_chart(practice_difference_by_option(comparison), key="practice_difference_by_option")
+        first_paint.chart(lambda: practice_difference_by_option(comparison), key="practice_difference_by_option")
         st.subheader("Board pack")
         options.board_pack(comparison)
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import verdict, views
 from finance.format import gbp, pct
-from ui import answers, charts, state
+from ui import answers, charts, first_paint, state
 from ui.components import chart_table, data_badge, intro
 
 intro(
@@ -47,7 +47,7 @@ else:
     current_fee = data.average_fee_pct
     current_label = f"Catalogue fees (average {pct(current_fee)})" if current_fee is not None else ""
 st.markdown(verdict.fee_finding(sweep, fee_breakeven.value, fee_breakeven.rising))
-st.plotly_chart(charts.fee_sweep_chart(sweep, current_fee, current_label, fee_breakeven.value), key="fee_sweep")
+first_paint.chart(lambda: charts.fee_sweep_chart(sweep, current_fee, current_label, fee_breakeven.value), key="fee_sweep")
 st.caption(
     "Each point reruns the model with one fee for every service, with the sidebar's participation"
     + (
@@ -75,7 +75,7 @@ chart_table(
 
 comparison = views.practice_comparison(results)
 shown = views.gainers_and_losers(comparison, each=30)
-st.plotly_chart(charts.practice_differences(shown), key="practice_differences")
+first_paint.chart(lambda: charts.practice_differences(shown), key="practice_differences")
 if len(shown) < len(comparison):
     st.caption(
         f"Showing the 30 practices that gain most and the 30 that lose most, of {len(comparison):,}. The Practices page has every practice."
@@ -94,5 +94,5 @@ chart_table(
 )
 
 matrix = views.advantage_matrix(results, shown)
-st.plotly_chart(charts.advantage_heatmap(matrix), key="advantage_heatmap")
+first_paint.chart(lambda: charts.advantage_heatmap(matrix), key="advantage_heatmap")
 chart_table("advantage_heatmap", matrix.reset_index().rename(columns={"practice": "Practice"}), money=list(matrix.columns))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import verdict, views
 from finance.format import gbp, round_half_up
-from ui import charts, session_keeper, state, workspace
+from ui import charts, first_paint, session_keeper, state, workspace
 from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
@@ -60,7 +60,7 @@ if not practice["federation_member"]:
     )
 
 bridge = views.practice_bridge(results, code)
-st.plotly_chart(charts.practice_bridge(bridge, names[code]), key="practice_bridge")
+first_paint.chart(lambda: charts.practice_bridge(bridge, names[code]), key="practice_bridge")
 chart_table("practice_bridge", bridge[["label", "amount_gbp"]], money=["amount_gbp"], rename={"label": "Step", "amount_gbp": "£ a year"})
 
 st.subheader("Service by service")

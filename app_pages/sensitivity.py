@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.analysis.verdict import participation_name
-from ui import charts, sensitivity, session_keeper, state, uncertainty
+from ui import charts, first_paint, sensitivity, session_keeper, state, uncertainty
 from ui.components import chart_table, intro
 
 intro(
@@ -36,7 +36,7 @@ def tornado_and_breakevens() -> None:
     )
     table = sensitivity.tornado_table(scenario, float(step), practice)
     figure = "practice" if practice else "surplus"
-    st.plotly_chart(charts.tornado(table, figure, names.get(practice, "The federation")), key="tornado")
+    first_paint.chart(lambda: charts.tornado(table, figure, names.get(practice, "The federation")), key="tornado")
     prefix = "gain" if practice else "surplus"
     swing = "gain_swing_gbp" if practice else "swing_gbp"
     chart_table(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.analysis import views
-from ui import charts, session_keeper, state
+from ui import charts, first_paint, session_keeper, state
 from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
@@ -45,7 +45,7 @@ scale = views.service_scale(results, service)
 if scale.empty:
     st.info(f"No practice has activity for {service}, so there is no cost per unit to compare.")
 else:
-    st.plotly_chart(charts.service_scale(scale, service), key="service_scale")
+    first_paint.chart(lambda: charts.service_scale(scale, service), key="service_scale")
     st.caption(
         "Each dot is a practice doing the service itself; the dark blue line is what the federation charges it per unit at scale "
         "(its quote if it has left)."
@@ -69,7 +69,7 @@ fees = views.breakeven_fees(results)
 if fees.empty:
     st.info("No practice has income for a service, so there are no break-even fees.")
 else:
-    st.plotly_chart(charts.breakeven_strip(fees), key="breakeven_strip")
+    first_paint.chart(lambda: charts.breakeven_strip(fees), key="breakeven_strip")
     spread = views.breakeven_spread(fees)
     chart_table(
         "breakeven_strip",

@@ -8,7 +8,7 @@ import streamlit as st
 from finance.errors import FinanceError
 from finance.format import gbp, whole_pounds_adding_up
 from finance.model.scenario import Scenario
-from ui import analysis_charts, analysis_state, meeting_text, sidebar, state
+from ui import analysis_charts, analysis_state, first_paint, meeting_text, sidebar, state
 from ui.components import money_table
 
 MAX_FEE_KEY = "designer_max_fee"
@@ -65,7 +65,7 @@ def show(scenario: Scenario) -> None:
     if not stories:
         st.info("No service is delivered by the federation in this scenario, so there is no fee to design.")
         return
-    st.plotly_chart(analysis_charts.designed_fees_chart(stories), key="designed_fees")
+    first_paint.chart(lambda: analysis_charts.designed_fees_chart(stories), key="designed_fees")
     st.subheader("Service by service")
     frame = pd.DataFrame(
         {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, meeting_mode, meeting_text, session_keeper, share, sidebar, state, theme, workspace
+from ui import auth, first_paint, meeting_mode, meeting_text, session_keeper, share, sidebar, state, theme, workspace
 
 PAGES_FOLDER = Path(__file__).resolve().parent.parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local: a material icon favicon is fetched from the internet
@@ -54,4 +54,5 @@ def run(start: str = "Overview") -> None:
     try:
         navigation.run()
     finally:
+        first_paint.after_page()  # a connection's first run: charts once the browser has painted its figures
         session_keeper.save()  # also when the page asks for a rerun

@@ -11,7 +11,7 @@ from finance.analysis.plan import Plan, default_notes, default_plan, parse_plan,
 from finance.errors import FinanceError, ScenarioError
 from finance.format import round_half_up, whole_pounds_adding_up
 from finance.model.scenario import Scenario
-from ui import analysis_charts, analysis_state, meeting_text, state
+from ui import analysis_charts, analysis_state, first_paint, meeting_text, state
 from ui.components import money_table
 
 COLUMNS = {
@@ -92,7 +92,7 @@ def show(scenario: Scenario) -> None:
     with st.spinner("Running the years…"):
         result = analysis_state.plan(scenario, chosen)
     table = shown_figures(result)
-    st.plotly_chart(analysis_charts.plan_chart(result, table), key="plan_chart")
+    first_paint.chart(lambda: analysis_charts.plan_chart(result, table), key="plan_chart")
     for sentence in result.sentences()[len(result.years) :]:
         st.markdown(f"**{sentence}**")
     money_table(

@@ -9,7 +9,7 @@ from finance.analysis.uncertainty import SUGGESTED_RANGES, parse_ranges
 from finance.errors import ScenarioError
 from finance.format import gbp
 from finance.model.scenario import Scenario
-from ui import analysis_charts, analysis_state, state
+from ui import analysis_charts, analysis_state, first_paint, state
 from ui.components import money_table
 
 LABELS = {
@@ -97,7 +97,7 @@ def show(scenario: Scenario) -> None:
     b.metric("Surplus, P10", gbp(marks["p10"]), help="1 draw in 10 is lower than this")
     c.metric("Surplus, P50 (median)", gbp(marks["p50"]))
     d.metric("Surplus, P90", gbp(marks["p90"]), help="1 draw in 10 is higher than this")
-    st.plotly_chart(analysis_charts.surplus_histogram(result), key="uncertainty_histogram")
+    first_paint.chart(lambda: analysis_charts.surplus_histogram(result), key="uncertainty_histogram")
     frame = result.practices_frame().assign(p_better_off=lambda f: 100 * f["p_better_off"]).sort_values("p_better_off")
     st.markdown("**Each practice: the chance it is better off with the federation, and the range of its difference**")
     money_table(

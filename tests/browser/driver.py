@@ -49,8 +49,8 @@ def page_title(file: str) -> str | None:
 
 
 def plotly_calls(file: str) -> int:
-    """How many st.plotly_chart calls a page's source makes."""
-    return (PAGES_FOLDER / file).read_text(encoding="utf-8").count("plotly_chart(")
+    """How many charts a page's source draws (each through ui/first_paint.py's chart)."""
+    return (PAGES_FOLDER / file).read_text(encoding="utf-8").count("first_paint.chart(")
 
 
 def nav_link(page: Page, title: str) -> Locator:

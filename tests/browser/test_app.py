@@ -153,6 +153,42 @@ def test_journey_slider_upload_and_bad_upload(app_page: Page, app_url: str, tmp_
     expect_no_exception(page)
 
 
+# What the page held when its first figure appeared: a new visit's Overview must not wait for plotly.js.
+AT_FIRST_FIGURE = """
+window.__atFirstFigure = null;
+new MutationObserver((_, observer) => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || !main.querySelector('[data-testid="stMetricValue"]')) return;
+    window.__atFirstFigure = {
+        charts: main.querySelectorAll('.js-plotly-plot').length,
+        loading: [...main.querySelectorAll('[data-testid="stCaptionContainer"]')].filter(c => c.innerText.includes(LOADING)).length,
+    };
+    observer.disconnect();
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def test_a_new_visit_shows_the_figures_first_then_every_chart(chromium, app_url: str) -> None:
+    """ui/first_paint.py: the first run draws the figures with "Loading the chart…" for each chart; once
+    the browser has painted them, its script asks for the rerun that draws the charts."""
+    from ui.first_paint import LOADING
+
+    context = chromium.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.add_init_script(AT_FIRST_FIGURE.replace("LOADING", repr(LOADING)))
+        page.goto(app_url)
+        expect(metric_value(page, SURPLUS)).to_have_text(engine_surplus(SAMPLE_FILES, Scenario()))
+        page.wait_for_function("() => window.__atFirstFigure !== null")
+        assert page.evaluate("window.__atFirstFigure") == {"charts": 0, "loading": plotly_calls("overview.py")}
+        page.wait_for_function(WAIT_FOR_CHARTS.replace("return plots", "return plots.length === 3 && plots"))
+        expect(main(page).get_by_text(LOADING)).to_have_count(0)
+        wait_idle(page)
+        expect_no_exception(page)
+    finally:
+        context.close()
+
+
 def test_screenshot_of_every_page(app_page: Page, app_url: str) -> None:
     page = app_page
     folder = screenshots_folder()

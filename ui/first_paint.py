@@ -1,0 +1,61 @@
+"""A new visit's figures first, its charts straight after.
+
+The first time a browser opens a page that holds a chart, it loads plotly.js (4.7 MB) and runs it
+for about 0.8 s (Chromium on this machine), and Streamlit shows none of the page until that is done:
+a new visit waited 2.5-3.8 s for the Overview's figures (bench/README.md). So the first run of a
+browser's connection draws each page's figures and words with "Loading the chart" where a chart
+goes, and ends with a small script that tells the server once the browser has painted the page;
+the run that follows draws the charts. Every later run of that connection (a slider, a page change)
+draws its charts at once. If the script's message never comes, the next thing the user does draws
+them.
+
+A run with no browser at the other end (AppTest, bare mode) has nothing to paint first: it draws
+its charts at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+FIRST_RUN_DONE = "first_paint_run_done"  # this connection's first run has ended; not kept by session_keeper
+LOADING = "Loading the chart…"
+_PAINTED_JS = """
+export default function (component) {
+  // After the browser has painted the page this run drew: one frame, then one task.
+  requestAnimationFrame(() => setTimeout(() => component.setTriggerValue("painted", true), 0));
+}
+"""
+_painted_trigger = st.components.v2.component("first_paint", js=_PAINTED_JS)
+
+
+def browser_connected() -> bool:
+    """A browser is at the other end of this run (AppTest and bare mode send no request headers)."""
+    return bool(st.context.headers)
+
+
+def charts_now() -> bool:
+    return bool(st.session_state.get(FIRST_RUN_DONE)) or not browser_connected()
+
+
+def chart(build: Callable[[], Any], key: str) -> None:
+    """``st.plotly_chart(build(), key=key)``, or on a connection's first run a line saying it follows
+    (the figure is not even built)."""
+    if charts_now():
+        st.plotly_chart(build(), key=key)
+    else:
+        st.caption(LOADING)
+
+
+def after_page() -> None:
+    """End of every run: on a connection's first, ask the browser for a rerun once it has painted."""
+    if charts_now():
+        return
+    st.session_state[FIRST_RUN_DONE] = True
+    _painted_trigger(key="first_paint", on_painted_change=_painted)
+
+
+def _painted() -> None:
+    """The browser has painted the first run: the rerun this trigger starts draws the charts."""
