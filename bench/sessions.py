@@ -54,6 +54,12 @@ CHARTS_DRAWN = """() => {
     const plots = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
     return plots.length === 3 && plots.every(p => p._fullLayout && p.querySelector('.main-svg'));
 }"""
+WHAT_IT_SHOWS = """() => ({
+    metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(e => e.innerText.replace(/\\s+/g, ' ')),
+    sliders: [...document.querySelectorAll('[data-testid="stSidebar"] input[type="range"]')].map(e => e.value),
+    address: location.search,
+    state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+})"""
 SHOWS = """(expected) => [...document.querySelectorAll('[data-testid="stMetricValue"]')].some(e => e.innerText.trim() === expected)
     && !!document.querySelector('[data-testid="stMain"] strong')"""
 
@@ -187,7 +193,11 @@ async def move(page: Page, expected: str, timeout_ms: int, key: str = "ArrowRigh
     await slider.focus()
     started = time.perf_counter()
     await page.keyboard.press(key)
-    await page.wait_for_function(SHOWS, arg=expected, timeout=timeout_ms)
+    try:
+        await page.wait_for_function(SHOWS, arg=expected, timeout=timeout_ms)
+    except Exception as error:
+        shown = await page.evaluate(WHAT_IT_SHOWS)
+        raise RuntimeError(f"waited for {expected}; the page shows {shown}") from error
     return time.perf_counter() - started
 
 

@@ -63,21 +63,27 @@ def chart_table(
     """A chart's text equivalent (WCAG 1.1.1): a toggle under it that shows its figures, formatted as
     money_table formats them, as a plain HTML table (a screen reader reads it as a table).
 
-    The table is drawn only while its toggle is on, and the toggle is a fragment, so turning it on
-    reruns this table alone. Three tables drawn on every rerun cost the Overview ~200 ms of the
-    browser's time a slider move (Chrome's Performance metrics, bench/README.md), for tables most
-    people never open."""
+    The table is drawn, and its figures formatted, only while its toggle is on, and the toggle is a
+    fragment, so turning it on reruns this table alone. Three tables drawn on every rerun cost the
+    Overview ~200 ms of the browser's time a slider move (Chrome's Performance metrics,
+    bench/README.md), for tables most people never open; formatting them cost the server ~15 ms."""
+    formats = {"money": tuple(money), "percent": tuple(percent), "counts": tuple(counts), "unit_costs": tuple(unit_costs)}
+    _toggled_table(frame, formats, rename or {}, title, key)
+
+
+def formatted_table(frame: pd.DataFrame, formats: dict[str, tuple[str, ...]], rename: dict[str, str]) -> pd.DataFrame:
+    """The frame as chart_table shows it: every figure as text, indexed by its first column."""
     shown = frame.copy()
-    for columns, format_value in ((money, gbp), (percent, pct), (unit_costs, gbp_per_unit)):
-        for column in columns:
+    for kind, format_value in (("money", gbp), ("percent", pct), ("unit_costs", gbp_per_unit)):
+        for column in formats[kind]:
             shown[column] = [format_value(v) for v in shown[column]]
-    for column in counts:
+    for column in formats["counts"]:
         shown[column] = ["–" if pd.isna(v) else f"{v:,.0f}" for v in shown[column]]
-    shown = shown.astype(object).where(shown.notna(), "–").rename(columns=rename or {})
-    _toggled_table(shown.set_index(shown.columns[0]), title, key)
+    shown = shown.astype(object).where(shown.notna(), "–").rename(columns=rename)
+    return shown.set_index(shown.columns[0])
 
 
 @st.fragment
-def _toggled_table(table: pd.DataFrame, title: str, key: str) -> None:
+def _toggled_table(frame: pd.DataFrame, formats: dict[str, tuple[str, ...]], rename: dict[str, str], title: str, key: str) -> None:
     if st.toggle(title, key=f"chart_table_{key}"):
-        st.table(table)
+        st.table(formatted_table(frame, formats, rename))

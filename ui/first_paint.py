@@ -4,10 +4,12 @@ The first time a browser opens a page that holds a chart, it loads plotly.js (4.
 for about 0.8 s (Chromium on this machine), and Streamlit shows none of the page until that is done:
 a new visit waited 2.5-3.8 s for the Overview's figures (bench/README.md). So the first run of a
 browser's connection draws each page's figures and words with "Loading the chart" where a chart
-goes, and ends with a small script that tells the server once the browser has painted the page;
-the run that follows draws the charts. Every later run of that connection (a slider, a page change)
-draws its charts at once. If the script's message never comes, the next thing the user does draws
-them.
+goes, and ends with a small script that tells the server once the browser has drawn every element
+of the page and painted it; the run that follows draws the charts. (Sent any sooner, while a widget
+is still loading its code, the rerun would come back with that widget at its default: every change
+slider at -50 in 6 of 60 new visits, bench/README.md.) Every later run of that connection (a slider,
+a page change) draws its charts at once. If the script's message never comes, the next thing the
+user does draws them.
 
 A run with no browser at the other end (AppTest, bare mode) has nothing to paint first: it draws
 its charts at once.
@@ -22,12 +24,28 @@ import streamlit as st
 
 FIRST_RUN_DONE = "first_paint_run_done"  # this connection's first run has ended; not kept by session_keeper
 LOADING = "Loading the chart…"
+SETTLE_LIMIT_MS = 15_000
 _PAINTED_JS = """
 export default function (component) {
-  // After the browser has painted the page this run drew: one frame, then one task.
-  requestAnimationFrame(() => setTimeout(() => component.setTriggerValue("painted", true), 0));
+  // Once every element of the page is drawn (no Suspense placeholder, stSkeleton, is left: a widget
+  // still loading its code has not told Streamlit its value, and a rerun sent then would come back
+  // with its default, every change slider at -50) and painted: one more frame, then one task.
+  const started = performance.now();
+  let stopped = false;
+  const check = () => {
+    if (stopped) return;
+    const settled = !document.querySelector('[data-testid="stSkeleton"]');
+    if (settled || performance.now() - started > LIMIT) {
+      stopped = true;
+      requestAnimationFrame(() => setTimeout(() => component.setTriggerValue("painted", true), 0));
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  requestAnimationFrame(check);
+  return () => { stopped = true; };
 }
-"""
+""".replace("LIMIT", str(SETTLE_LIMIT_MS))
 _painted_trigger = st.components.v2.component("first_paint", js=_PAINTED_JS)
 
 
