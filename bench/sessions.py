@@ -8,7 +8,7 @@ Chromium (Debian's /usr/bin/chromium) and:
 1. new visits: one page at a time opens the app and is timed from `goto` until the Overview shows the
    engine's "Federation surplus" and the verdict sentence, and until its three charts are drawn (the
    first visit after the server started is the cold one; the rest are warm);
-2. N sessions (one browser context each, so one Streamlit session each) open the Overview; then, for
+2. N sessions (one browser context each, so one Streamlit session each) open the Overview and wait for its charts; then, for
    each of --moves rounds, every session presses ArrowRight on "Overhead change (%)" at the same moment
    (asyncio.gather) and each is timed until its "Federation surplus" shows the engine's figure for the
    new value (+1% a round, so every round is a scenario no session has seen).
@@ -156,6 +156,8 @@ def expected_surpluses(moves: int) -> list[str]:
 
 
 def summary(label: str, seconds: list[float]) -> str:
+    if not seconds:
+        return f"{label:<44} n=  0"
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]
     return (
@@ -184,6 +186,7 @@ async def open_session(browser, url: str, expected: str, timeout_ms: int) -> tup
     page = await context.new_page()
     await page.goto(url)
     await page.wait_for_function(SHOWS, arg=expected, timeout=timeout_ms)
+    await page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)  # a meeting's pages are open well before anyone moves
     await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(state="attached", timeout=timeout_ms)
     return context, page
 
