@@ -29,15 +29,23 @@ _PAINTED_JS = """
 export default function (component) {
   // Once every element of the page is drawn (no Suspense placeholder, stSkeleton, is left: a widget
   // still loading its code has not told Streamlit its value, and a rerun sent then would come back
-  // with its default, every change slider at -50) and painted: one more frame, then one task.
+  // with its default, every change slider at -50) and painted: one more frame, then one task. Only
+  // while nothing runs and the page is the one drawn: a rerun the user started (a click on another
+  // page) draws the charts itself, and a rerun sent now would take them back to this page.
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = () => !app || app.getAttribute("data-test-script-state") === "notRunning";
+  const page = location.pathname;
   const started = performance.now();
   let stopped = false;
   const check = () => {
     if (stopped) return;
-    const settled = !document.querySelector('[data-testid="stSkeleton"]');
-    if (settled || performance.now() - started > LIMIT) {
+    if (location.pathname !== page) { stopped = true; return; }
+    const settled = !document.querySelector('[data-testid="stSkeleton"]') || performance.now() - started > LIMIT;
+    if (settled && idle()) {
       stopped = true;
-      requestAnimationFrame(() => setTimeout(() => component.setTriggerValue("painted", true), 0));
+      requestAnimationFrame(() => setTimeout(() => {
+        if (idle() && location.pathname === page) component.setTriggerValue("painted", true);
+      }, 0));
     } else {
       requestAnimationFrame(check);
     }
@@ -67,12 +75,15 @@ def chart(build: Callable[[], Any], key: str) -> None:
         st.caption(LOADING)
 
 
-def after_page() -> None:
-    """End of every run: on a connection's first, ask the browser for a rerun once it has painted."""
+def after_page(page_finished: bool) -> None:
+    """End of every run: on a connection's first, ask the browser for a rerun once it has painted.
+    A first run cut short (the user already clicked elsewhere: Streamlit stops it for the next run)
+    asks nothing: the next run draws the charts."""
     if charts_now():
         return
     st.session_state[FIRST_RUN_DONE] = True
-    _painted_trigger(key="first_paint", on_painted_change=_painted)
+    if page_finished:
+        _painted_trigger(key="first_paint", on_painted_change=_painted)
 
 
 def _painted() -> None:

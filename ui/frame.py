@@ -51,8 +51,10 @@ def run(start: str = "Overview") -> None:
     meeting_text.hide_link_note()  # a note can name practices by their codes
     share.show_note()
     auth.sign_out_button()
+    page_finished = False
     try:
         navigation.run()
+        page_finished = True
     finally:
-        first_paint.after_page()  # a connection's first run: charts once the browser has painted its figures
+        first_paint.after_page(page_finished)  # a connection's first run: charts once the browser has painted its figures
         session_keeper.save()  # also when the page asks for a rerun
