@@ -5,7 +5,9 @@ for about 0.8 s (Chromium on this machine), and Streamlit shows none of the page
 a new visit waited 2.5-3.8 s for the Overview's figures (bench/README.md). So the first run of a
 browser's connection draws each page's figures and words with "Loading the chart" where a chart
 goes, and ends with a small script that tells the server once the browser has drawn every element
-of the page and painted it; the run that follows draws the charts. (Sent any sooner, while a widget
+of the page and painted it, and nobody has done anything for 2 s (a click's own rerun draws the
+charts, and a rerun asked for after a click on another page would have taken the app back: CI's
+two-server test saw that); the run that follows draws the charts. (Sent any sooner, while a widget
 is still loading its code, the rerun would come back with that widget at its default: every change
 slider at -50 in 6 of 60 new visits, bench/README.md.) Every later run of that connection (a slider,
 a page change) draws its charts at once. If the script's message never comes, the next thing the
@@ -25,6 +27,7 @@ import streamlit as st
 FIRST_RUN_DONE = "first_paint_run_done"  # this connection's first run has ended; not kept by session_keeper
 LOADING = "Loading the chart…"
 SETTLE_LIMIT_MS = 15_000
+QUIET_MS = 2_000
 _PAINTED_JS = """
 export default function (component) {
   // Once every element of the page is drawn (no Suspense placeholder, stSkeleton, is left: a widget
@@ -37,23 +40,38 @@ export default function (component) {
   const page = location.pathname;
   const started = performance.now();
   let stopped = false;
+  let unmounted = false;
+  // Anything the user does may rerun the app, and that run draws the charts; a rerun asked for
+  // after a click on another page would take the app back to this one. So ask only after 2 s with
+  // nothing done (a click on empty space still gets its charts).
+  let lastTouch = -Infinity;
+  const touched = () => { lastTouch = performance.now(); };
+  const quiet = () => performance.now() - lastTouch > QUIET;
+  const events = ["pointerdown", "keydown", "input", "change", "submit", "drop"];
+  events.forEach((name) => document.addEventListener(name, touched, true));
+  const ready = () => idle() && quiet() && location.pathname === page;
   const check = () => {
     if (stopped) return;
     if (location.pathname !== page) { stopped = true; return; }
     const settled = !document.querySelector('[data-testid="stSkeleton"]') || performance.now() - started > LIMIT;
-    if (settled && idle()) {
+    if (settled && ready()) {
       stopped = true;
       requestAnimationFrame(() => setTimeout(() => {
-        if (idle() && location.pathname === page) component.setTriggerValue("painted", true);
+        if (ready()) component.setTriggerValue("painted", true);
+        else if (!unmounted) { stopped = false; requestAnimationFrame(check); }
       }, 0));
     } else {
       requestAnimationFrame(check);
     }
   };
   requestAnimationFrame(check);
-  return () => { stopped = true; };
+  return () => {
+    stopped = true;
+    unmounted = true;
+    events.forEach((name) => document.removeEventListener(name, touched, true));
+  };
 }
-""".replace("LIMIT", str(SETTLE_LIMIT_MS))
+""".replace("LIMIT", str(SETTLE_LIMIT_MS)).replace("QUIET", str(QUIET_MS))
 _painted_trigger = st.components.v2.component("first_paint", js=_PAINTED_JS)
 
 

@@ -56,5 +56,5 @@ def run(start: str = "Overview") -> None:
         navigation.run()
         page_finished = True
     finally:
-        first_paint.after_page(page_finished)  # a connection's first run: charts once the browser has painted its figures
         session_keeper.save()  # also when the page asks for a rerun
+        first_paint.after_page(page_finished)  # last: drawing it may end the run for a rerun already asked for
