@@ -30,43 +30,35 @@ SETTLE_LIMIT_MS = 15_000
 QUIET_MS = 2_000
 _PAINTED_JS = """
 export default function (component) {
-  // Once every element of the page is drawn (no Suspense placeholder, stSkeleton, is left: a widget
-  // still loading its code has not told Streamlit its value, and a rerun sent then would come back
-  // with its default, every change slider at -50) and painted: one more frame, then one task. Only
-  // while nothing runs and the page is the one drawn: a rerun the user started (a click on another
-  // page) draws the charts itself, and a rerun sent now would take them back to this page.
+  // Ask for the rerun that draws the charts once every element is drawn (no stSkeleton, the
+  // placeholder of an element still loading its code: a widget not yet drawn has not told Streamlit
+  // its value, and would come back at its default) and painted, while nothing runs, on the page it
+  // drew, after 2 s with no click or key (that action's own rerun draws the charts; a request sent
+  // after a click on another page would be merged with it and take the app back here).
   const app = document.querySelector('[data-testid="stApp"]');
-  const idle = () => !app || app.getAttribute("data-test-script-state") === "notRunning";
   const page = location.pathname;
   const started = performance.now();
-  let stopped = false;
-  let unmounted = false;
-  // Anything the user does may rerun the app, and that run draws the charts; a rerun asked for
-  // after a click on another page would take the app back to this one. So ask only after 2 s with
-  // nothing done (a click on empty space still gets its charts).
   let lastTouch = -Infinity;
+  let unmounted = false;
   const touched = () => { lastTouch = performance.now(); };
-  const quiet = () => performance.now() - lastTouch > QUIET;
   const events = ["pointerdown", "keydown", "input", "change", "submit", "drop"];
   events.forEach((name) => document.addEventListener(name, touched, true));
-  const ready = () => idle() && quiet() && location.pathname === page;
+  const ready = () =>
+    (!app || app.getAttribute("data-test-script-state") === "notRunning") &&
+    performance.now() - lastTouch > QUIET &&
+    location.pathname === page;
+  const settled = () => !document.querySelector('[data-testid="stSkeleton"]') || performance.now() - started > LIMIT;
   const check = () => {
-    if (stopped) return;
-    if (location.pathname !== page) { stopped = true; return; }
-    const settled = !document.querySelector('[data-testid="stSkeleton"]') || performance.now() - started > LIMIT;
-    if (settled && ready()) {
-      stopped = true;
-      requestAnimationFrame(() => setTimeout(() => {
-        if (ready()) component.setTriggerValue("painted", true);
-        else if (!unmounted) { stopped = false; requestAnimationFrame(check); }
-      }, 0));
-    } else {
-      requestAnimationFrame(check);
-    }
+    if (unmounted || location.pathname !== page) return;
+    if (!(settled() && ready())) { requestAnimationFrame(check); return; }
+    requestAnimationFrame(() => setTimeout(() => {  // one more painted frame, then one task
+      if (unmounted) return;
+      if (ready()) component.setTriggerValue("painted", true);
+      else requestAnimationFrame(check);
+    }, 0));
   };
   requestAnimationFrame(check);
   return () => {
-    stopped = true;
     unmounted = true;
     events.forEach((name) => document.removeEventListener(name, touched, true));
   };
@@ -105,4 +97,5 @@ def after_page(page_finished: bool) -> None:
 
 
 def _painted() -> None:
-    """The browser has painted the first run: the rerun this trigger starts draws the charts."""
+    """Nothing to do: the rerun the trigger starts draws the charts. (A components.v2 trigger is known
+    to Streamlit only by its ``on_<name>_change`` callback.)"""

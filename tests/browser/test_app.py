@@ -30,6 +30,7 @@ from tests.browser.driver import (
     registered_pages,
     sidebar_slider,
     upload,
+    wait_for_charts,
     wait_idle,
 )
 from tests.helpers import set_cell, valid_sheets, workbook_bytes
@@ -181,7 +182,7 @@ def test_a_new_visit_shows_the_figures_first_then_every_chart(chromium, app_url:
         expect(metric_value(page, SURPLUS)).to_have_text(engine_surplus(SAMPLE_FILES, Scenario()))
         page.wait_for_function("() => window.__atFirstFigure !== null")
         assert page.evaluate("window.__atFirstFigure") == {"charts": 0, "loading": plotly_calls("overview.py")}
-        page.wait_for_function(WAIT_FOR_CHARTS.replace("return plots", "return plots.length === 3 && plots"))
+        wait_for_charts(page, 3)
         expect(main(page).get_by_text(LOADING)).to_have_count(0)
         wait_idle(page)
         expect_no_exception(page)
@@ -205,7 +206,7 @@ def test_the_charts_wait_until_every_widget_is_drawn(chromium, app_url: str) -> 
         page.route("**/static/js/Slider.*.js", slow)
         page.goto(app_url)
         expect(metric_value(page, SURPLUS)).to_have_text(engine_surplus(SAMPLE_FILES, Scenario()))
-        page.wait_for_function(WAIT_FOR_CHARTS.replace("return plots", "return plots.length === 3 && plots"))
+        wait_for_charts(page, 3)
         wait_idle(page)
         sliders = page.locator('[data-testid="stSidebar"] input[type="range"]')
         expect(sliders).to_have_count(8)  # the seven change sliders, then the fee
