@@ -14,6 +14,7 @@ import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
+from ui.held_value import now
 
 BASIS = {"Weighted patients": "weighted", "Registered patients": "registered"}
 MEMBERSHIP = {"Members stay": "fixed", "Leave when better off alone": "rational"}
@@ -92,13 +93,23 @@ def show(sidebar, dataset: Dataset, services: pd.DataFrame) -> None:
     box.multiselect(
         "Services the PCNs run",
         options=with_pcn_cost,
+        default=now("charging_pcn_services"),
         key="charging_pcn_services",
         help=ROUTE_HELP,
         placeholder="none: the federation runs every service" if with_pcn_cost else "no service has a PCN cost",
     )
-    unit_on = box.checkbox("A fee per unit on every federation service", key="charging_unit_fee_on", help=UNIT_FEE_HELP)
+    unit_on = box.checkbox(
+        "A fee per unit on every federation service", value=now("charging_unit_fee_on"), key="charging_unit_fee_on", help=UNIT_FEE_HELP
+    )
     box.number_input(
-        "Fee per unit (£)", min_value=0.0, max_value=1_000.0, step=0.1, format="%.2f", key="charging_unit_fee", disabled=not unit_on
+        "Fee per unit (£)",
+        min_value=0.0,
+        max_value=1_000.0,
+        step=0.1,
+        format="%.2f",
+        value=now("charging_unit_fee"),
+        key="charging_unit_fee",
+        disabled=not unit_on,
     )
     box.number_input(
         "Subscription (£ a patient a year)",
@@ -106,11 +117,18 @@ def show(sidebar, dataset: Dataset, services: pd.DataFrame) -> None:
         max_value=100.0,
         step=0.05,
         format="%.2f",
+        value=now("charging_subscription"),
         key="charging_subscription",
         help=SUBSCRIPTION_HELP,
     )
-    box.radio("Subscription per", list(BASIS), key="charging_basis", horizontal=True)
-    box.radio("Membership", list(MEMBERSHIP), key="charging_membership", help=MEMBERSHIP_HELP)
+    box.radio("Subscription per", list(BASIS), index=list(BASIS).index(now("charging_basis")), key="charging_basis", horizontal=True)
+    box.radio(
+        "Membership",
+        list(MEMBERSHIP),
+        index=list(MEMBERSHIP).index(now("charging_membership")),
+        key="charging_membership",
+        help=MEMBERSHIP_HELP,
+    )
     vat = services.loc[services["vat_rate_pct"] > 0, ["service", "vat_rate_pct"]]
     if len(vat):
         listed = ", ".join(f"{r.service} {r.vat_rate_pct:g}%" for r in vat.itertuples())

@@ -14,6 +14,7 @@ import streamlit as st
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
 from ui import charging, workspace
+from ui.held_value import now
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)
@@ -66,6 +67,10 @@ def keep_drawn_values() -> None:
     moved to -50 is a person's move and is kept. A person may also move a slider the browser has
     just dropped (seen in bench/sessions.py: six sliders at -50 and the one moved at -49): that move
     started from a value nobody chose, so it is put back with the rest and the sidebar says so.
+
+    The cause is met at its root now: every control is drawn with the server's value as its default
+    (``held_value.now``), so a control the browser loses comes back as it was. This guard stays as
+    the safety net for a browser that sends a lost value all the same.
     """
     drawn = st.session_state.get(DRAWN_KEY)
     set_by_server = st.session_state.pop(SERVER_SET_KEY, False)
@@ -162,14 +167,17 @@ def show(
         sidebar.warning(LOSS_NOTE, icon=":material/undo:")
     sidebar.caption("Every figure on every page follows these. Changes are in percent of the uploaded figures.")
     for label, key, help_text in CHANGE_SLIDERS:
-        sidebar.slider(label, min_value=-50, max_value=50, step=1, key=key, help=help_text)
-    one_fee = sidebar.checkbox("One fee for every service", key="one_fee", help="Replace each service's management fee with one fee.")
+        sidebar.slider(label, min_value=-50, max_value=50, step=1, value=now(key), key=key, help=help_text)
+    one_fee = sidebar.checkbox(
+        "One fee for every service", value=now("one_fee"), key="one_fee", help="Replace each service's management fee with one fee."
+    )
     sidebar.slider(
         "Management fee (%)",
         min_value=0.0,
         max_value=40.0,
         step=0.5,
         format="%.1f",
+        value=now("management_fee"),
         key="management_fee",
         disabled=not one_fee,
         help="The share of a practice's service income the federation keeps. Used when 'One fee for every service' is ticked.",
@@ -177,6 +185,7 @@ def show(
     sidebar.radio(
         "Participation",
         list(PARTICIPATION),
+        index=list(PARTICIPATION).index(now("participation")),
         key="participation",
         horizontal=True,
         help="All members: every member uses every service. Rational: practices leave services that pay them less than in-house.",
@@ -186,6 +195,7 @@ def show(
         min_value=0,
         max_value=1_000_000,
         step=500,
+        value=now("opt_out_tolerance"),
         key="opt_out_tolerance",
         help="Under Rational, a practice stays while it loses no more than this on a service (the 'ball park').",
     )
@@ -197,6 +207,7 @@ def show(
     sidebar.multiselect(
         "Excluded practices",
         options=list(names),
+        default=now("excluded_practices"),
         key="excluded_practices",
         format_func=practice_label or (lambda code: f"{names.get(code, code)} ({code})"),
         help="Practices that use no federation service in this scenario.",

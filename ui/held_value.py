@@ -1,0 +1,19 @@
+"""The sidebar controls' defaults: the value the server holds, so a control the browser lost comes back as it was."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def now(key: str):
+    """A control's value as the server holds it, passed to the widget as its default as well.
+
+    Streamlit's browser side puts a control it has no value for (seen in Chromium after a page
+    change or a first run cut short) at the widget's default; without ``value=`` that is a slider's
+    minimum, -50%, and the next click sent it to the server as if someone had chosen it. With the
+    server's own value as the default, such a control comes back as it was. A keyed widget's
+    identity is its key (and its range), so a default that follows the value keeps the widget, and
+    the session state still wins over it (``global.disableWidgetStateDuplicationWarning`` is set,
+    since setting both is deliberate here)."""
+    value = st.session_state[key]
+    return list(value) if isinstance(value, list) else value
