@@ -4,7 +4,7 @@ import streamlit as st
 
 from finance.analysis import verdict, views
 from finance.format import gbp, round_half_up
-from ui import charts, first_paint, session_keeper, state, workspace
+from ui import charts, first_paint, held_value, session_keeper, state, workspace
 from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
@@ -18,7 +18,10 @@ results = state.results()
 practices = results.practices.sort_values("practice_name")
 names = dict(zip(practices["practice_code"], practices["practice_name"], strict=True))
 session_keeper.recall("practice", list(names))  # the practice chosen before, on this page or a visit ago
-code = st.selectbox("Practice", workspace.practice_choices(list(names)), format_func=lambda c: f"{names[c]} ({c})", key="practice")
+choices = workspace.practice_choices(list(names))
+code = st.selectbox(
+    "Practice", choices, index=held_value.index_of("practice", choices), format_func=lambda c: f"{names[c]} ({c})", key="practice"
+)
 if code is None:  # a practice member whose practice is not in the data loaded
     st.info(f"Practice {workspace.current().practice_code} is not in the data loaded.")
     st.stop()

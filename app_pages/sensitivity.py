@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.analysis.verdict import participation_name
-from ui import charts, first_paint, sensitivity, session_keeper, state, uncertainty
+from ui import charts, first_paint, held_value, sensitivity, session_keeper, state, uncertainty
 from ui.components import chart_table, intro
 
 intro(
@@ -28,9 +28,11 @@ def tornado_and_breakevens() -> None:
     )
     names = dict(zip(data.dataset.practices["practice_code"], data.dataset.practices["practice_name"], strict=True))
     session_keeper.recall("tornado_practice", [None, *names])
+    choices = [None, *sorted(names, key=names.get)]
     practice = right.selectbox(
         "For one practice (optional)",
-        [None, *sorted(names, key=names.get)],
+        choices,
+        index=held_value.index_of("tornado_practice", choices),
         format_func=lambda c: "The federation" if c is None else f"{names[c]} ({c})",
         key="tornado_practice",
     )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from finance.analysis import views
-from ui import charts, first_paint, session_keeper, state
+from ui import charts, first_paint, held_value, session_keeper, state
 from ui.components import chart_table, data_badge, intro, money_table
 
 intro(
@@ -40,7 +40,8 @@ money_table(
 )
 
 session_keeper.recall("service", list(summary["service"]))
-service = st.selectbox("Service", list(summary["service"]), key="service")
+service_names = list(summary["service"])
+service = st.selectbox("Service", service_names, index=held_value.index_of("service", service_names), key="service")
 scale = views.service_scale(results, service)
 if scale.empty:
     st.info(f"No practice has activity for {service}, so there is no cost per unit to compare.")

@@ -1,4 +1,4 @@
-"""The sidebar controls' defaults: the value the server holds, so a control the browser lost comes back as it was."""
+"""Widgets drawn with the value the server holds as their default, so a control the browser lost comes back as it was."""
 
 from __future__ import annotations
 
@@ -17,3 +17,10 @@ def now(key: str):
     since setting both is deliberate here)."""
     value = st.session_state[key]
     return list(value) if isinstance(value, list) else value
+
+
+def index_of(key: str, options: list) -> int:
+    """The same for a page's choice (the practice, the service): the position of the value the server
+    holds among ``options``, or the first option when it holds none."""
+    value = st.session_state.get(key)
+    return options.index(value) if value in options else 0

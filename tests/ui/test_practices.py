@@ -59,6 +59,14 @@ def test_practices_are_listed_by_name(sample_dataset, chosen):
     assert box.value == CHOSEN
 
 
+def test_the_chosen_practice_is_also_the_default_the_browser_is_told(chosen):
+    """A browser that loses the choice shows its default again: that is the practice chosen, not the first
+    one (ui/held_value.py)."""
+    box = chosen.selectbox(key="practice")
+    assert box.options.index(box.format_func(CHOSEN)) > 0  # not the first option, or this proves nothing
+    assert box.proto.default == box.options.index(box.format_func(CHOSEN))
+
+
 def test_metrics_are_the_engines_for_the_chosen_practice(chosen, sample_model):
     assert shown_metrics(chosen) == expected_metrics(sample_model.run(Scenario()), CHOSEN)
 
