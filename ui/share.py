@@ -146,8 +146,9 @@ def write_link(scenario: Scenario, fingerprint: str) -> None:
         wanted = {}
     current = {k: st.query_params.get(k) for k in (SCENARIO_PARAM, DATA_PARAM) if k in st.query_params}
     if current != wanted:
-        st.query_params.clear()
-        st.query_params.update(wanted)
+        # One message, so one entry in the browser's history a move (clear() then update() made two,
+        # the first an address with no scenario at all), and the browser draws one change, not two.
+        st.query_params.from_dict(wanted)
 
 
 def show_note() -> None:

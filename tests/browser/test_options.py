@@ -30,6 +30,7 @@ from tests.browser.driver import (
     main,
     main_button,
     metric_value,
+    move_slider,
     multiselect,
     pick,
     set_slider,
@@ -171,6 +172,29 @@ def test_a_link_opened_on_the_options_page_sets_the_sidebar_and_the_figures(app_
     go_to(page, "Overview", "Federation overview")
     expect(metric_value(page, "Federation surplus")).to_have_text(expected)
     assert json.loads(_query(page.url)["scenario"]) == scenario.changes()
+
+
+def test_back_after_slider_moves_keeps_the_address_and_the_figures_together(app_page: Page, app_url: str, sample_model):
+    """Each move writes the scenario into the address once (one history entry, not a cleared address
+    and then the new one), and the browser's Back never leaves an address that disagrees with the figures
+    a colleague would get from it: the scenario is the session's, so the address is written back."""
+    page = app_page
+    page.goto(app_url)
+    expect(metric_value(page, "Federation surplus")).to_have_text(gbp(sample_model.run(Scenario()).federation.surplus_gbp))
+    wait_idle(page)
+    entries = page.evaluate("history.length")
+    for value in (1, 2):
+        move_slider(page, OVERHEAD, 1)
+        expect_server_scenario(page, {"overhead_change_pct": float(value)})
+    assert page.evaluate("history.length") - entries == 2
+    expected = gbp(sample_model.run(Scenario(overhead_change_pct=2.0)).federation.surplus_gbp)
+    for _ in range(2):
+        page.go_back()
+        wait_idle(page)
+        expect_server_scenario(page, {"overhead_change_pct": 2.0})
+        expect(sidebar_slider(page, OVERHEAD)).to_have_value("2")
+        expect(metric_value(page, "Federation surplus")).to_have_text(expected)
+    expect_no_exception(page)
 
 
 def _query(url: str) -> dict[str, str]:
