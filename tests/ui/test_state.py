@@ -75,3 +75,26 @@ def test_uploads_signature_changes_with_any_name_or_byte():
 
 def test_sample_uploads_are_the_sample_folder():
     assert [u.name for u in state.sample_uploads()] == [p.name for p in sample_files()]
+
+
+def test_the_figures_shared_on_the_sample_are_bounded_and_the_oldest_go_first():
+    shared = state.SharedFigures()
+    for k in range(state.SharedFigures.LIMIT + 3):
+        shared.put(("results", k), k)
+    assert [shared.get(("results", k)) for k in range(3)] == [None, None, None]
+    assert [shared.get(("results", k)) for k in range(3, state.SharedFigures.LIMIT + 3)] == list(range(3, state.SharedFigures.LIMIT + 3))
+
+
+def test_a_sessions_memo_is_bounded_and_keeps_the_latest_figures(monkeypatch, sample_model):
+    """A meeting moves sliders for two hours: the session keeps the latest MEMO_LIMIT figures, not all."""
+    monkeypatch.setattr(state, "MEMO_LIMIT", 4)
+    at = open_app("Overview")
+    for value in range(1, 7):
+        at.slider(key="overhead_change").set_value(value).run()
+        assert not at.exception
+    memo = at.session_state["loaded"].memo
+    figures = [key for key in memo if isinstance(key, tuple)]
+    assert len(figures) == 4
+    assert ("results", Scenario().to_json()) not in memo
+    assert ("results", Scenario(overhead_change_pct=6.0).to_json()) in memo
+    assert headline(at) == expected_headline(sample_model, Scenario(overhead_change_pct=6.0))
