@@ -14,7 +14,7 @@ import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
-from ui.held_value import now
+from ui.held_value import index_of, now
 
 BASIS = {"Weighted patients": "weighted", "Registered patients": "registered"}
 MEMBERSHIP = {"Members stay": "fixed", "Leave when better off alone": "rational"}
@@ -121,11 +121,11 @@ def show(sidebar, dataset: Dataset, services: pd.DataFrame) -> None:
         key="charging_subscription",
         help=SUBSCRIPTION_HELP,
     )
-    box.radio("Subscription per", list(BASIS), index=list(BASIS).index(now("charging_basis")), key="charging_basis", horizontal=True)
+    box.radio("Subscription per", list(BASIS), index=index_of("charging_basis", list(BASIS)), key="charging_basis", horizontal=True)
     box.radio(
         "Membership",
         list(MEMBERSHIP),
-        index=list(MEMBERSHIP).index(now("charging_membership")),
+        index=index_of("charging_membership", list(MEMBERSHIP)),
         key="charging_membership",
         help=MEMBERSHIP_HELP,
     )

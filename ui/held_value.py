@@ -20,7 +20,7 @@ def now(key: str):
 
 
 def index_of(key: str, options: list) -> int:
-    """The same for a page's choice (the practice, the service): the position of the value the server
-    holds among ``options``, or the first option when it holds none."""
+    """The same for a choice among options (a radio in the sidebar; a page's practice or service): the
+    position of the value the server holds among ``options``, or the first option when it holds none."""
     value = st.session_state.get(key)
     return options.index(value) if value in options else 0

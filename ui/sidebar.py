@@ -14,7 +14,7 @@ import streamlit as st
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
 from ui import charging, workspace
-from ui.held_value import now
+from ui.held_value import index_of, now
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)
@@ -185,7 +185,7 @@ def show(
     sidebar.radio(
         "Participation",
         list(PARTICIPATION),
-        index=list(PARTICIPATION).index(now("participation")),
+        index=index_of("participation", list(PARTICIPATION)),
         key="participation",
         horizontal=True,
         help="All members: every member uses every service. Rational: practices leave services that pay them less than in-house.",
