@@ -85,6 +85,16 @@ def chart(build: Callable[[], Any], key: str) -> None:
         st.caption(LOADING)
 
 
+def take_once(key: str, default: Any = None) -> Any:
+    """A note shown once (the link's note, a refresh's "your files could not be loaded again"): taken
+    out of the session, except on a connection's first run whose charts follow in a rerun about 2 s
+    later. That rerun shows the note again and takes it; taken on the first run, the note was gone
+    from the page 2 s after it appeared (CI saw a link's note vanish so)."""
+    if charts_now():
+        return st.session_state.pop(key, default)
+    return st.session_state.get(key, default)
+
+
 def after_page(page_finished: bool) -> None:
     """End of every run: on a connection's first, ask the browser for a rerun once it has painted.
     A first run cut short (the user already clicked elsewhere: Streamlit stops it for the next run)

@@ -19,7 +19,7 @@ import streamlit as st
 
 from finance.errors import ScenarioError
 from finance.model.scenario import Scenario
-from ui import meeting_mode, sidebar
+from ui import first_paint, meeting_mode, sidebar
 
 SCENARIO_PARAM = "scenario"
 DATA_PARAM = "data"
@@ -152,7 +152,7 @@ def write_link(scenario: Scenario, fingerprint: str) -> None:
 
 
 def show_note() -> None:
-    note = st.session_state.pop("link_note", None)
+    note = first_paint.take_once("link_note")
     if note:
         kind, message = note
         (st.warning if kind == "warning" else st.info)(message)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
-from ui import charging, workspace
+from ui import charging, first_paint, workspace
 from ui.held_value import index_of, now
 
 CHANGE_SLIDERS = (
@@ -163,7 +163,7 @@ def show(
 
     sidebar = st.sidebar
     sidebar.header("What if…")
-    if st.session_state.pop(LOSS_NOTE_KEY, False):
+    if first_paint.take_once(LOSS_NOTE_KEY, False):
         sidebar.warning(LOSS_NOTE, icon=":material/undo:")
     sidebar.caption("Every figure on every page follows these. Changes are in percent of the uploaded figures.")
     for label, key, help_text in CHANGE_SLIDERS:

@@ -7,10 +7,13 @@ script sends the trigger, the charts follow) is tests/browser/test_app.py's new-
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from finance.model.scenario import Scenario
-from tests.ui.apptest import expected_headline, go, headline, open_app
+from tests.ui.apptest import TIMEOUT, expected_headline, go, headline, open_app, open_page
 from ui import first_paint
 
 
@@ -45,3 +48,20 @@ def test_without_a_browser_charts_are_drawn_at_once():
     at = open_app("Overview")
     assert len(at.get("plotly_chart")) == 3
     assert first_paint_triggers(at) == []
+
+
+def test_a_note_shown_on_the_first_run_is_still_there_once_the_charts_are_drawn(browser_there):
+    """A link's note (or a refresh's "your files could not be loaded again") is shown once; the rerun
+    that draws a new visit's charts about 2 s later must not take it off the page. The next run does."""
+    at = AppTest.from_function(open_page, args=("Overview",), default_timeout=TIMEOUT)
+    at.query_params.update({"scenario": json.dumps({"overhead_change_pct": 20})})
+    at.run()
+
+    def notes():
+        return [i.value for i in at.info if i.value.startswith("The scenario from your link is applied.")]
+
+    assert notes() and len(at.get("plotly_chart")) == 0
+    at.run()  # the rerun the browser's trigger starts once it has painted
+    assert notes() and len(at.get("plotly_chart")) == 3
+    at.slider(key="overhead_change").set_value(21).run()  # the user's next move: the note has been read
+    assert notes() == []
