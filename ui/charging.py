@@ -14,7 +14,7 @@ import streamlit as st
 
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
-from ui.held_value import index_of, now
+from ui.held_value import copied, index_of, now
 
 BASIS = {"Weighted patients": "weighted", "Registered patients": "registered"}
 MEMBERSHIP = {"Members stay": "fixed", "Leave when better off alone": "rational"}
@@ -55,7 +55,7 @@ MEMBERSHIP_HELP = (
 
 def reset() -> None:
     for key, value in DEFAULTS.items():
-        st.session_state[key] = list(value) if isinstance(value, list) else value
+        st.session_state[key] = copied(value)
     st.session_state.pop(UNIT_FEES_KEY, None)
 
 
@@ -83,7 +83,7 @@ def apply(scenario: Scenario) -> list[str]:
 def show(sidebar, dataset: Dataset, services: pd.DataFrame) -> None:
     """Draw the charging controls (``services``: the model's costed catalogue, for PCN costs and VAT)."""
     for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+        st.session_state.setdefault(key, copied(value))
     st.session_state[SERVICES_KEY] = list(services["service"])
     with_pcn_cost = list(services.loc[services["pcn_cost_per_unit"].notna(), "service"])
     chosen = [s for s in st.session_state["charging_pcn_services"] if s in with_pcn_cost]

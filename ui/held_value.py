@@ -15,7 +15,12 @@ def now(key: str):
     identity is its key (and its range), so a default that follows the value keeps the widget, and
     the session state still wins over it (``global.disableWidgetStateDuplicationWarning`` is set,
     since setting both is deliberate here)."""
-    value = st.session_state[key]
+    return copied(st.session_state[key])
+
+
+def copied(value):
+    """A control's value to keep or set: a list (the excluded practices, the PCN services) copied, so
+    that the session state and a widget never share one list."""
     return list(value) if isinstance(value, list) else value
 
 

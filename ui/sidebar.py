@@ -14,7 +14,7 @@ import streamlit as st
 from finance.ingest.dataset import Dataset
 from finance.model.scenario import Scenario
 from ui import charging, first_paint, workspace
-from ui.held_value import index_of, now
+from ui.held_value import copied, index_of, now
 
 CHANGE_SLIDERS = (
     # label, session key, what it changes (help text)
@@ -82,20 +82,16 @@ def keep_drawn_values() -> None:
             if len(sliders) > len(at_minimum):  # someone moved a slider the browser had dropped: say why it is back
                 st.session_state[LOSS_NOTE_KEY] = True
             for key in changed:
-                st.session_state[key] = _copy(drawn[key])
+                st.session_state[key] = copied(drawn[key])
     # Recorded now, before drawing: a run cut short by the next move still counts this move as seen.
-    st.session_state[DRAWN_KEY] = {key: _copy(st.session_state.get(key)) for key in DEFAULTS}
-
-
-def _copy(value):
-    return list(value) if isinstance(value, list) else value
+    st.session_state[DRAWN_KEY] = {key: copied(st.session_state.get(key)) for key in DEFAULTS}
 
 
 def reset() -> None:
     """Every control back to where a new visit starts it (the fee slider at the catalogue's average)."""
     st.session_state[SERVER_SET_KEY] = True
     for key, value in DEFAULTS.items():
-        st.session_state[key] = _copy(value)
+        st.session_state[key] = copied(value)
     st.session_state.pop(SERVICE_FEES_KEY, None)
     st.session_state.pop("fee_default_set", None)
     charging.reset()
@@ -152,7 +148,7 @@ def show(
     ``practice_label`` names a practice by its code in the excluded practices' list: meeting mode
     hides the real names."""
     for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, _copy(value))
+        st.session_state.setdefault(key, copied(value))
     keep_drawn_values()
     codes = set(workspace.practice_choices(list(dataset.practices["practice_code"])))  # a practice member: their own only
     if any(code not in codes for code in st.session_state["excluded_practices"]):

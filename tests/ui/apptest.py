@@ -71,6 +71,15 @@ def open_app(title: str = "Overview") -> AppTest:
     return at
 
 
+def open_link(query: dict[str, str], title: str = "Overview") -> AppTest:
+    """A new session opened through a link with this query string, on a page, run once."""
+    at = AppTest.from_function(open_page, args=(title,), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    assert_page(at, title)
+    return at
+
+
 def go(at: AppTest, title: str) -> AppTest:
     """Move the same session to another page, through the frame."""
     at.switch_page(str(ROOT / "app_pages" / PAGE_FILES[title])).run()

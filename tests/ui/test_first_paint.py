@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from finance.model.scenario import Scenario
-from tests.ui.apptest import TIMEOUT, expected_headline, go, headline, open_app, open_page
+from tests.ui.apptest import expected_headline, go, headline, open_app, open_link
 from ui import first_paint
 
 
@@ -53,9 +52,7 @@ def test_without_a_browser_charts_are_drawn_at_once():
 def test_a_note_shown_on_the_first_run_is_still_there_once_the_charts_are_drawn(browser_there):
     """A link's note (or a refresh's "your files could not be loaded again") is shown once; the rerun
     that draws a new visit's charts about 2 s later must not take it off the page. The next run does."""
-    at = AppTest.from_function(open_page, args=("Overview",), default_timeout=TIMEOUT)
-    at.query_params.update({"scenario": json.dumps({"overhead_change_pct": 20})})
-    at.run()
+    at = open_link({"scenario": json.dumps({"overhead_change_pct": 20})})
 
     def notes():
         return [i.value for i in at.info if i.value.startswith("The scenario from your link is applied.")]

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
 from finance.ingest.load import load_uploads
 from finance.ingest.read import Upload
 from finance.model.engine import Model
 from finance.model.scenario import Scenario
-from tests.ui.apptest import TIMEOUT, assert_page, expected_headline, go, headline, open_app, open_page, upload, valid_workbook
+from tests.ui.apptest import expected_headline, go, headline, open_app, open_link, upload, valid_workbook
 from ui import session_keeper
 
 LINK_SCENARIO = Scenario(overhead_change_pct=20.0, excluded_practices=("A81002",))
@@ -28,14 +26,6 @@ def sender_files() -> tuple[bytes, str]:
 
 def link(fingerprint: str) -> dict[str, str]:
     return {"scenario": json.dumps(LINK_SCENARIO.changes()), "data": fingerprint[:12]}
-
-
-def open_link(query: dict[str, str], title: str = "Overview") -> AppTest:
-    at = AppTest.from_function(open_page, args=(title,), default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    assert_page(at, title)
-    return at
 
 
 def headline_for(content: bytes, scenario: Scenario) -> dict[str, str]:

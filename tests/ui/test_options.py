@@ -23,7 +23,6 @@ from finance.report.xlsx import sheet_titles
 from finance.store.scenarios import ScenarioStore
 from tests.finance.report.workbook_reading import summary_surplus
 from tests.ui.apptest import (
-    TIMEOUT,
     assert_ok,
     assert_page,
     button,
@@ -34,7 +33,7 @@ from tests.ui.apptest import (
     go,
     headline,
     open_app,
-    open_page,
+    open_link,
     plotly_values,
     shown_table,
 )
@@ -329,17 +328,9 @@ def test_a_saved_option_named_like_the_sidebars_can_be_compared_with_it(store, s
     assert len(at.get("plotly_chart")) == 2 or at.error, "neither the comparison nor a plain message"
 
 
-def open_link_on_options(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_function(open_page, args=("Options",), default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    assert_page(at, "Options")
-    return at
-
-
 def test_a_link_to_the_options_page_sets_the_sidebar(sample_dataset):
     linked = {"overhead_change_pct": 12, "management_fee_pct": 8, "participation": "rational"}
-    at = open_link_on_options({"scenario": json.dumps(linked), "data": sample_dataset.fingerprint[:12]})
+    at = open_link({"scenario": json.dumps(linked), "data": sample_dataset.fingerprint[:12]}, "Options")
     assert [i.value for i in at.info if i.value.startswith("The scenario from your link")] == ["The scenario from your link is applied."]
     assert at.slider(key="overhead_change").value == 12
     assert at.checkbox(key="one_fee").value is True

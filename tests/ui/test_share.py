@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
 from finance.model.scenario import Scenario
-from tests.ui.apptest import TIMEOUT, assert_page, button, expected_headline, headline, open_app, open_page
+from tests.ui.apptest import button, expected_headline, headline, open_app, open_link
 
 APPLIED = "The scenario from your link is applied."
-
-
-def open_link(query: dict[str, str]) -> AppTest:
-    """A new visit to the Overview through a link with this query string."""
-    at = AppTest.from_function(open_page, args=("Overview",), default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.run()
-    assert_page(at, "Overview")
-    return at
 
 
 def test_a_link_sets_the_sidebar_and_the_figures(sample_model):
