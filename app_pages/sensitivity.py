@@ -36,6 +36,7 @@ def tornado_and_breakevens() -> None:
         format_func=lambda c: "The federation" if c is None else f"{names[c]} ({c})",
         key="tornado_practice",
     )
+    session_keeper.save()  # a change of step or practice reruns this fragment alone, which never reaches the frame's save
     table = sensitivity.tornado_table(scenario, float(step), practice)
     figure = "practice" if practice else "surplus"
     first_paint.chart(lambda: charts.tornado(table, figure, names.get(practice, "The federation")), key="tornado")

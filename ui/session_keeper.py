@@ -137,7 +137,10 @@ def recall(key: str, options: Sequence | None = None) -> None:
             del st.session_state[key]  # e.g. a practice's real code after meeting mode was switched on
         return
     value = kept[key]
-    if key in PRACTICE_CHOICES and value is not None:
+    if value is None:  # e.g. "The federation" on Sensitivity: set as None, Streamlit would show an empty box; its default is that option
+        st.session_state.pop(key, None)
+        return
+    if key in PRACTICE_CHOICES:
         value = state.shown_code(value)
     if options is None or value in options:
         st.session_state[key] = value

@@ -257,3 +257,25 @@ def test_meeting_mode_hides_every_practice_name_on_every_page(app_page: Page, ap
     wait_idle(page)
     text = page.evaluate(PAGE_TEXT)
     assert named not in text and chosen.name not in text
+
+
+def test_the_sensitivity_pages_choices_are_kept_when_the_user_leaves_and_comes_back(app_page: Page, app_url: str) -> None:
+    """The step and the practice are chosen inside a fragment (only that part of the page reruns, not
+    the frame that keeps the session's choices): both must still be there after another page, and "The
+    federation", chosen again, must show as itself, not as an empty box."""
+    page = app_page
+    open_page(page, f"{app_url}/sensitivity", "Sensitivity")
+    practice = "Angel Lane Surgery (F81090)"
+    choose(page, "For one practice (optional)", practice)
+    expect(selected(page, "For one practice (optional)")).to_have_value(practice)
+    wait_idle(page)
+    go_to(page, "About", page_title("about.py"))
+    go_to(page, "Sensitivity", "Sensitivity")
+    expect(selected(page, "For one practice (optional)")).to_have_value(practice)
+    choose(page, "For one practice (optional)", "The federation")
+    expect(selected(page, "For one practice (optional)")).to_have_value("The federation")
+    wait_idle(page)
+    go_to(page, "About", page_title("about.py"))
+    go_to(page, "Sensitivity", "Sensitivity")
+    expect(selected(page, "For one practice (optional)")).to_have_value("The federation")
+    expect_no_exception(page)
